@@ -1,0 +1,85 @@
+"""One canonical name per jurisdiction, however a report spells it.
+
+ISO 3166 (pycountry) gives the official, short and common names and the codes; the names people
+actually write that ISO lacks (common English forms, former names, local names) are listed here.
+A jurisdiction that is no country (the EU, a free zone) keeps the name the report gives it.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# name as people write it -> ISO 3166 alpha-2; only what pycountry's own names do not cover
+_WRITTEN = {
+    "russia": "RU", "turkey": "TR", "turkiye": "TR", "uae": "AE", "the emirates": "AE", "emirates": "AE",
+    "uk": "GB", "great britain": "GB", "britain": "GB", "england": "GB", "usa": "US", "us": "US",
+    "america": "US", "united states of america": "US", "the united states": "US", "south korea": "KR",
+    "korea": "KR", "republic of korea": "KR", "north korea": "KP", "vietnam": "VN", "laos": "LA",
+    "syria": "SY", "moldova": "MD", "czech republic": "CZ", "ivory coast": "CI", "burma": "MM",
+    "swaziland": "SZ", "macedonia": "MK", "holland": "NL", "the netherlands": "NL", "cape verde": "CV",
+    "vatican": "VA", "vatican city": "VA", "palestine": "PS", "brunei": "BN", "venezuela": "VE",
+    "tanzania": "TZ", "bolivia": "BO", "iran": "IR", "taiwan": "TW", "dr congo": "CD", "drc": "CD",
+    "democratic republic of the congo": "CD", "republic of the congo": "CG", "congo-brazzaville": "CG",
+    "congo-kinshasa": "CD", "east timor": "TL", "the bahamas": "BS", "the gambia": "GM",
+    "the philippines": "PH", "hong kong sar": "HK", "macau": "MO", "zaire": "CD", "ceylon": "LK",
+    "persia": "IR", "siam": "TH", "kampuchea": "KH", "rhodesia": "ZW", "nur-sultan": "KZ",
+    # local names
+    "deutschland": "DE", "espana": "ES", "brasil": "BR", "nippon": "JP", "nihon": "JP", "italia": "IT",
+    "osterreich": "AT", "schweiz": "CH", "suisse": "CH", "sverige": "SE", "norge": "NO", "suomi": "FI",
+    "danmark": "DK", "polska": "PL", "cesko": "CZ", "magyarorszag": "HU", "hellas": "GR", "ellada": "GR",
+    "rossiya": "RU", "qazaqstan": "KZ", "kazakstan": "KZ", "zhongguo": "CN", "bharat": "IN",
+    "al-imarat": "AE", "misr": "EG", "nederland": "NL", "belgique": "BE", "belgie": "BE", "eire": "IE",
+    "hrvatska": "HR", "srbija": "RS", "ukraina": "UA", "turkiye cumhuriyeti": "TR", "mexico": "MX",
+    "peru": "PE", "panama": "PA",
+}
+_CANONICAL_OVERRIDE = {"TR": "Turkey", "CZ": "Czechia", "RU": "Russia", "KR": "South Korea",
+                       "KP": "North Korea", "VN": "Vietnam", "LA": "Laos", "SY": "Syria", "MD": "Moldova",
+                       "VE": "Venezuela", "TZ": "Tanzania", "GB": "United Kingdom", "US": "United States",
+                       "CD": "Democratic Republic of the Congo", "CG": "Republic of the Congo",
+                       "PS": "Palestine", "VA": "Vatican City", "BN": "Brunei", "FM": "Micronesia",
+                       "MK": "North Macedonia"}
+
+
+def _key(name: str) -> str:
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+    text = re.sub(r"[^a-z0-9 ,-]+", " ", text)
+    return re.sub(r"\s+", " ", text).strip(" ,-")
+
+
+@lru_cache(maxsize=1)
+def _index() -> tuple[dict[str, str], dict[str, str]]:
+    import pycountry
+
+    by_name: dict[str, str] = {}
+    canonical: dict[str, str] = {}
+    for c in pycountry.countries:
+        canonical[c.alpha_2] = _CANONICAL_OVERRIDE.get(c.alpha_2) or getattr(c, "common_name", None) or c.name
+        for attr in ("name", "official_name", "common_name"):
+            value = getattr(c, attr, None)
+            if value:
+                by_name.setdefault(_key(value), c.alpha_2)
+                if "," in value:  # "Korea, Republic of" is also written "Republic of Korea"
+                    head, tail = value.split(",", 1)
+                    by_name.setdefault(_key(f"{tail} {head}"), c.alpha_2)
+        by_name.setdefault(_key(c.alpha_3), c.alpha_2)
+    for written, code in _WRITTEN.items():
+        by_name[_key(written)] = code
+    return by_name, canonical
+
+
+def canonical_jurisdiction(name: str) -> str:
+    """The canonical name of a jurisdiction ('UAE' -> 'United Arab Emirates'); a name that is no
+    country is returned tidied but as given."""
+    tidy = re.sub(r"\s+", " ", name).strip(" .,:;-*#\"'")
+    by_name, canonical = _index()
+    key = _key(tidy)
+    for candidate in (key, re.sub(r"^the ", "", key), re.sub(r"^(republic|kingdom|state) of ", "", key)):
+        if candidate in by_name:
+            return canonical[by_name[candidate]]
+    return tidy
+
+
+def jurisdiction_key(name: str) -> str:
+    """The key a jurisdiction is looked up by: its canonical name, case-folded."""
+    return canonical_jurisdiction(name).casefold()
