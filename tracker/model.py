@@ -60,6 +60,7 @@ class Section:
     heading: str
     text: str = ""
     items: tuple[str, ...] = ()
+    kind: str = "other"
 
 
 @dataclass(frozen=True)

@@ -389,7 +389,8 @@ def parse_report(text: str, *, name: str = "report") -> Snapshot:
             requirements.extend(_clean(" ".join(r)) for r in rows[1:])
         if kind in ("other", "stance", "licensing") or (kind in ("regulators", "laws") and not (items or rows)):
             sections.append(Section(heading=_clean(block.heading), text=_clean(" ".join(paras)),
-                                    items=tuple(_clean(x) for x in [*items, *(" | ".join(r) for r in rows)])))
+                                    items=tuple(_clean(x) for x in [*items, *(" | ".join(r) for r in rows)]),
+                                    kind=kind))
     summary = _clean(" ".join(s for s in summary_lines if s.strip()))
     if not regulators and not laws:
         raise ReportRejected(f"{name}: no recognisable regulator or legislation section; storing it would "

@@ -1,0 +1,223 @@
+"""The database: typed SQLAlchemy models, the engine, and migration to head on first use."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from sqlalchemy import (JSON, Boolean, DateTime, ForeignKey, Index, Integer, MetaData, String, Text,
+                        UniqueConstraint, create_engine, event, text)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, deferred, mapped_column
+
+from tracker.errors import DatabaseError
+
+# The newest alembic revision in migrations/versions; a test keeps the two equal.
+SCHEMA_HEAD = "0001"
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> dt.datetime:
+    """Now, timezone-aware UTC."""
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class UTCDateTime(DateTime):
+    """A DateTime column that always hands back timezone-aware UTC (SQLite stores naive)."""
+
+    cache_ok = True
+
+    def __init__(self) -> None:
+        super().__init__(timezone=True)
+
+    def result_processor(self, dialect, coltype):
+        parent = super().result_processor(dialect, coltype)
+
+        def process(value):
+            if parent is not None:
+                value = parent(value)
+            if isinstance(value, dt.datetime) and value.tzinfo is None:
+                value = value.replace(tzinfo=dt.timezone.utc)
+            return value
+        return process
+
+    def bind_processor(self, dialect):
+        parent = super().bind_processor(dialect)
+
+        def process(value):
+            if isinstance(value, dt.datetime) and value.tzinfo is not None and dialect.name == "sqlite":
+                value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+            return parent(value) if parent else value
+        return process
+
+
+class Base(DeclarativeBase):
+    """Declarative base with a naming convention, so constraints are named alike on every dialect."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class SnapshotRow(Base):
+    """One ingested report: its raw text verbatim, and the snapshot parsed from it."""
+
+    __tablename__ = "snapshots"
+    __table_args__ = (
+        UniqueConstraint("jurisdiction_key", "topic_key", "generated_at", name="uq_snapshots_timeline_instant"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    jurisdiction: Mapped[str] = mapped_column(String(200))
+    jurisdiction_key: Mapped[str] = mapped_column(String(200))
+    topic: Mapped[str] = mapped_column(String(200))
+    topic_key: Mapped[str] = mapped_column(String(200))
+    generated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    facts_sha256: Mapped[str] = mapped_column(String(64))
+    parser_version: Mapped[int] = mapped_column(Integer)
+    source_name: Mapped[str] = mapped_column(String(500))
+    data: Mapped[dict] = deferred(mapped_column(JSON))
+    raw_text: Mapped[str] = deferred(mapped_column(Text))
+    ingested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ChangeRow(Base):
+    """One difference between two consecutive snapshots of a timeline, stored at ingest."""
+
+    __tablename__ = "changes"
+    __table_args__ = (Index("ix_changes_to_at", "to_generated_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    from_id: Mapped[int] = mapped_column(ForeignKey("snapshots.id", ondelete="CASCADE"), index=True)
+    to_id: Mapped[int] = mapped_column(ForeignKey("snapshots.id", ondelete="CASCADE"), index=True)
+    to_generated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    jurisdiction: Mapped[str] = mapped_column(String(200))
+    topic: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(20))
+    entity: Mapped[str] = mapped_column(Text)
+    entity_key: Mapped[str] = mapped_column(String(300))
+    field: Mapped[str | None] = mapped_column(String(200))
+    old: Mapped[object | None] = mapped_column(JSON)
+    new: Mapped[object | None] = mapped_column(JSON)
+    material: Mapped[bool] = mapped_column(Boolean)
+    confirmed: Mapped[bool | None] = mapped_column(Boolean)
+    omission: Mapped[bool] = mapped_column(Boolean, default=False)
+    refinement: Mapped[bool] = mapped_column(Boolean, default=False)
+    evidence: Mapped[str | None] = mapped_column(Text)
+    citations: Mapped[list] = mapped_column(JSON, default=list)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SubscriberRow(Base):
+    """An address that receives digests, with its own jurisdiction and category filters."""
+
+    __tablename__ = "subscribers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    address: Mapped[str] = mapped_column(String(320), unique=True)
+    jurisdictions: Mapped[list] = mapped_column(JSON, default=list)
+    categories: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class DeliveryRow(Base):
+    """A change the SMTP server accepted for one recipient: the digest's memory."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (UniqueConstraint("change_id", "address", name="uq_deliveries_change_address"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    change_id: Mapped[int] = mapped_column(ForeignKey("changes.id", ondelete="CASCADE"), index=True)
+    address: Mapped[str] = mapped_column(String(320), index=True)
+    message_id: Mapped[str] = mapped_column(String(300))
+    sent_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+def migrations_dir() -> Path:
+    """Where the alembic scripts are: inside the installed package, or beside it in a checkout."""
+    from tracker.resources import resource_dir
+    return resource_dir("migrations")
+
+
+def alembic_config(engine: Engine, connection=None):
+    """An alembic Config for this database, built in code (no alembic.ini needed)."""
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%"))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def _current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        try:
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except Exception:
+            conn.rollback()
+            return None
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Migrate the database to `revision`, serialised against other processes doing the same."""
+    from alembic import command
+
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(7301)"))
+        command.upgrade(alembic_config(engine, conn), revision)
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`; SQLite gets WAL, a busy timeout and immediate write transactions, so
+    concurrent processes queue instead of failing."""
+    try:
+        if url.startswith("sqlite"):
+            engine = create_engine(url, connect_args={"timeout": 60})
+
+            @event.listens_for(engine, "connect")
+            def _on_connect(dbapi_conn, _record):
+                dbapi_conn.isolation_level = None
+                cur = dbapi_conn.cursor()
+                cur.execute("PRAGMA busy_timeout = 60000")
+                cur.execute("PRAGMA journal_mode = WAL")
+                cur.execute("PRAGMA foreign_keys = ON")
+                cur.execute("PRAGMA synchronous = NORMAL")
+                cur.close()
+
+            @event.listens_for(engine, "begin")
+            def _on_begin(conn):
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            engine = create_engine(url, pool_pre_ping=True)
+    except Exception as exc:  # bad URL, missing driver
+        raise DatabaseError(f"cannot open database {_safe(url)}: {exc}") from None
+    return engine
+
+
+def _safe(url: str) -> str:
+    from sqlalchemy.engine import make_url
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "(unparseable URL)"
+
+
+def open_database(url: str, *, migrate: bool = True) -> Engine:
+    """Open the database at `url`, creating and migrating it to head on first use."""
+    engine = make_engine(url)
+    try:
+        if migrate and _current_revision(engine) != SCHEMA_HEAD:
+            upgrade(engine)
+    except DatabaseError:
+        raise
+    except Exception as exc:
+        raise DatabaseError(f"cannot open database {_safe(url)}: {str(exc).splitlines()[0]}") from None
+    return engine
