@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from sqlalchemy import (JSON, Boolean, DateTime, ForeignKey, Index, Integer, MetaData, String, Text,
+from sqlalchemy import (JSON, Boolean, DateTime, ForeignKey, Index, Integer, MetaData, String, Text, TypeDecorator,
                         UniqueConstraint, create_engine, event, text)
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, deferred, mapped_column
@@ -28,33 +28,23 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-class UTCDateTime(DateTime):
-    """A DateTime column that always hands back timezone-aware UTC (SQLite stores naive)."""
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware UTC datetime on every dialect (SQLite stores it naive, in UTC)."""
 
+    impl = DateTime(timezone=True)
     cache_ok = True
 
-    def __init__(self) -> None:
-        super().__init__(timezone=True)
+    def process_bind_param(self, value, dialect):
+        if isinstance(value, dt.datetime):
+            value = value.astimezone(dt.timezone.utc) if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+            if dialect.name == "sqlite":
+                value = value.replace(tzinfo=None)
+        return value
 
-    def result_processor(self, dialect, coltype):
-        parent = super().result_processor(dialect, coltype)
-
-        def process(value):
-            if parent is not None:
-                value = parent(value)
-            if isinstance(value, dt.datetime) and value.tzinfo is None:
-                value = value.replace(tzinfo=dt.timezone.utc)
-            return value
-        return process
-
-    def bind_processor(self, dialect):
-        parent = super().bind_processor(dialect)
-
-        def process(value):
-            if isinstance(value, dt.datetime) and value.tzinfo is not None and dialect.name == "sqlite":
-                value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
-            return parent(value) if parent else value
-        return process
+    def process_result_value(self, value, dialect):
+        if isinstance(value, dt.datetime):
+            value = value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value.astimezone(dt.timezone.utc)
+        return value
 
 
 class Base(DeclarativeBase):

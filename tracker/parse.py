@@ -387,9 +387,11 @@ def parse_report(text: str, *, name: str = "report") -> Snapshot:
             lic_paras.extend(paras)
             requirements.extend(_clean(it) for it in items)
             requirements.extend(_clean(" ".join(r)) for r in rows[1:])
-        if kind in ("other", "stance", "licensing") or (kind in ("regulators", "laws") and not (items or rows)):
+        if kind in ("other", "stance", "licensing") or paras or (kind in ("regulators", "laws") and not (items or rows)):
+            entities = kind in ("regulators", "laws") and (items or rows)
             sections.append(Section(heading=_clean(block.heading), text=_clean(" ".join(paras)),
-                                    items=tuple(_clean(x) for x in [*items, *(" | ".join(r) for r in rows)]),
+                                    items=() if entities else tuple(_clean(x) for x in
+                                                                    [*items, *(" | ".join(r) for r in rows)]),
                                     kind=kind))
     summary = _clean(" ".join(s for s in summary_lines if s.strip()))
     if not regulators and not laws:

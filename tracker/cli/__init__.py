@@ -1,0 +1,1 @@
+"""The command line: the only place that prints, reads the terminal or picks an exit code."""

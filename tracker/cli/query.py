@@ -1,0 +1,166 @@
+"""Commands that read: list, show, diff, history."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from tracker.cli.common import DbOption, Format, ListFormat, color_wanted, engine, out
+
+CATEGORIES = ("regulator", "law", "licensing", "stance", "other")
+
+
+def list_(
+    ctx: typer.Context,
+    jurisdiction: Annotated[Optional[str], typer.Argument(help="Only this jurisdiction (any of its names).")] = None,
+    fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] = ListFormat.text,
+    db: DbOption = None,
+) -> None:
+    """List the stored snapshots, by jurisdiction, topic and date.
+
+    Example: tracker list --format json
+    """
+    from sqlalchemy.orm import Session
+
+    from tracker.render import dumps
+    from tracker.store import iso, list_snapshots
+
+    with Session(engine(ctx, db)) as s:
+        rows = list_snapshots(s, jurisdiction)
+        if fmt is ListFormat.json:
+            out(dumps({"snapshots": [{"id": r.id, "jurisdiction": r.jurisdiction, "topic": r.topic,
+                                      "generated_at": iso(r.generated_at), "sha256": r.sha256,
+                                      "source_name": r.source_name} for r in rows]}))
+            return
+        if not rows:
+            out("No snapshots yet: `tracker ingest REPORT...` adds some.\n")
+            return
+        width = max(len(r.jurisdiction) for r in rows)
+        for r in rows:
+            out(f"{r.id:>6}  {r.jurisdiction:<{width}}  {r.topic:<20}  {iso(r.generated_at)}  {r.source_name}\n")
+
+
+def show(
+    ctx: typer.Context,
+    jurisdiction: Annotated[str, typer.Argument(help="A jurisdiction, by any name it goes by.")],
+    topic: Annotated[Optional[str], typer.Option("--topic", help="The report topic, where there are several.")] = None,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="The newest snapshot at or before this ISO "
+                                                                  "timestamp or date (a date means its end, UTC).")] = None,
+    fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] = ListFormat.text,
+    db: DbOption = None,
+) -> None:
+    """Show one snapshot: the newest, or the newest at or before --as-of.
+
+    Example: tracker show Kazakhstan --as-of 2026-04-30 --format json
+    """
+    from sqlalchemy.orm import Session
+
+    from tracker.render import dumps, snapshot_dict, snapshot_text
+    from tracker.store import find_snapshot, parse_instant
+
+    when = parse_instant(as_of, end_of_day=True) if as_of else None
+    with Session(engine(ctx, db)) as s:
+        row = find_snapshot(s, jurisdiction, topic=topic, as_of=when)
+        out(dumps(snapshot_dict(row)) if fmt is ListFormat.json else snapshot_text(row))
+
+
+def diff(
+    ctx: typer.Context,
+    since: Annotated[str, typer.Option("--since", help="Changes in reports generated on or after this ISO date "
+                                                       "or timestamp.")],
+    until: Annotated[Optional[str], typer.Option("--until", help="…and on or before this one (a date includes "
+                                                                 "its whole day).")] = None,
+    jurisdiction: Annotated[Optional[str], typer.Option("--jurisdiction", "-j", help="Only this jurisdiction.")] = None,
+    topic: Annotated[Optional[str], typer.Option("--topic", help="Only this report topic.")] = None,
+    category: Annotated[Optional[list[str]], typer.Option(
+        "--category", "-c", help="Only these categories: regulator, law, licensing, stance, other.")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Include changes that are not material (wording, "
+                                                     "date precision, omissions).")] = False,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Print the changelog: every change between consecutive reports of a jurisdiction and topic.
+
+    Example: tracker diff --since 2026-01-01 --category law --format markdown
+    """
+    from sqlalchemy.orm import Session
+
+    from tracker.errors import BadValue
+    from tracker.render import ChangeView, changes_html, changes_markdown, changes_text, dumps
+    from tracker.store import ChangeQuery, parse_instant
+
+    cats = tuple(category or ())
+    bad = [c for c in cats if c not in CATEGORIES]
+    if bad:
+        raise BadValue(f"unknown category {bad[0]!r}: use one of {', '.join(CATEGORIES)}")
+    q = ChangeQuery(since=parse_instant(since), until=parse_instant(until, end_of_day=True) if until else None,
+                    jurisdiction=jurisdiction, topic=topic, categories=cats, include_immaterial=all_)
+    from tracker.store import query_changes
+
+    with Session(engine(ctx, db)) as s:
+        views = [ChangeView(row, at) for row, at in query_changes(s, q)]
+        if fmt is Format.json:
+            doc = {"since": since, **({"until": until} if until else {}),
+                   "changes": [v.to_dict() for v in views]}
+            text = dumps(doc)
+        elif fmt is Format.markdown:
+            text = f"# Regulatory changes since {since}\n\n" + changes_markdown(views)
+        elif fmt is Format.html:
+            text = changes_html(views, title=f"Regulatory changes since {since}")
+        else:
+            text = changes_text(views, color=output is None and color_wanted())
+    if output is not None:
+        output.write_text(text, encoding="utf-8")
+    else:
+        out(text)
+
+
+def history(
+    ctx: typer.Context,
+    jurisdiction: Annotated[str, typer.Argument(help="A jurisdiction, by any name it goes by.")],
+    entity: Annotated[str, typer.Argument(help="A regulator or law, by any name or acronym it goes by.")],
+    topic: Annotated[Optional[str], typer.Option("--topic", help="The report topic, where there are several.")] = None,
+    fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] = ListFormat.text,
+    db: DbOption = None,
+) -> None:
+    """Show one regulator's or law's timeline: first seen, every change, current values, its names.
+
+    Example: tracker history Kazakhstan "Digital Code"
+    """
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session, undefer
+
+    from tracker.db import SnapshotRow
+    from tracker.errors import NotFound
+    from tracker.history import entity_history
+    from tracker.model import Snapshot
+    from tracker.render import dumps, value_text
+    from tracker.store import find_snapshot, resolve_jurisdiction, topic_key
+
+    with Session(engine(ctx, db)) as s:
+        jkey, display = resolve_jurisdiction(s, jurisdiction)
+        tkey = topic_key(topic) if topic else find_snapshot(s, jurisdiction).topic_key
+        rows = s.scalars(select(SnapshotRow).options(undefer(SnapshotRow.data))
+                         .where(SnapshotRow.jurisdiction_key == jkey, SnapshotRow.topic_key == tkey)
+                         .order_by(SnapshotRow.generated_at)).all()
+        h = entity_history([Snapshot.from_dict(r.data) for r in rows], entity)
+    if h is None:
+        raise NotFound(f"no regulator or law named {entity!r} in any report of {display}")
+    if fmt is ListFormat.json:
+        out(dumps({"jurisdiction": display, **h.to_dict()}))
+        return
+    lines = [f"{h.name} ({h.category}, {display})", f"  first seen: {h.first_seen}",
+             f"  last seen:  {h.last_seen}"]
+    if len(h.names) > 1:
+        lines.append("  names:      " + "; ".join(h.names))
+    for e in h.events:
+        what = f"{e['field']}: {value_text(e['old'])} → {value_text(e['new'])}" if e["kind"] == "changed" else e["kind"]
+        flag = "" if e["material"] else " [not material]"
+        lines.append(f"  {e['at'][:10]}  {what}{flag}")
+    if h.current:
+        lines.append("  now:        " + ", ".join(f"{k}={v}" for k, v in h.current.items() if v and k != "role"))
+    else:
+        lines.append("  now:        not in the latest report")
+    out("\n".join(lines) + "\n")

@@ -1,0 +1,37 @@
+"""One typed settings object, built in one place: option, then TRACKER_* variable, then default."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_DATABASE = "sqlite:///tracker.db"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a command needs from its environment. The SMTP password is read only when sending and
+    never kept here, so it cannot end up in a log or a repr."""
+
+    database_url: str = DEFAULT_DATABASE
+    snapshots_dir: Path | None = Path("snapshots")
+    smtp_url: str | None = None
+    mail_from: str | None = None
+
+
+def load_settings(*, db: str | None = None, snapshots_dir: str | None = None, smtp: str | None = None,
+                  mail_from: str | None = None) -> Settings:
+    """Settings from options (given first) and the TRACKER_* environment."""
+    env = os.environ
+    snaps = snapshots_dir if snapshots_dir is not None else env.get("TRACKER_SNAPSHOTS_DIR", "snapshots")
+    url = db or env.get("TRACKER_DATABASE_URL") or DEFAULT_DATABASE
+    if "://" not in url:  # a bare path means a SQLite file
+        url = f"sqlite:///{url}"
+    return Settings(database_url=url, snapshots_dir=Path(snaps) if snaps else None,
+                    smtp_url=smtp or env.get("TRACKER_SMTP_URL") or None,
+                    mail_from=mail_from or env.get("TRACKER_MAIL_FROM") or None)
+
+
+def smtp_password() -> str | None:
+    """The SMTP password, from the environment only."""
+    return os.environ.get("TRACKER_SMTP_PASSWORD") or None

@@ -1,0 +1,226 @@
+"""Store snapshots and their changelog. Functions take the caller's session and never commit."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import delete, or_, select, text
+from sqlalchemy.orm import Session, undefer
+
+from tracker.compare import Change, compare
+from tracker.db import ChangeRow, SnapshotRow
+from tracker.errors import DuplicateSnapshot, NotFound
+from tracker.jurisdictions import canonical_jurisdiction, jurisdiction_key
+from tracker.model import Snapshot
+from tracker.parse import PARSER_VERSION
+
+
+def topic_key(topic: str) -> str:
+    """How a topic is looked up: case and spacing folded."""
+    return re.sub(r"\s+", " ", topic).strip().casefold()
+
+
+def parse_instant(value: str, *, end_of_day: bool = False) -> dt.datetime:
+    """An ISO timestamp or bare date as an aware UTC datetime; a bare date is its start, or with
+    end_of_day its last instant."""
+    v = value.strip()
+    try:
+        if re.fullmatch(r"\d{4}-\d\d-\d\d", v):
+            day = dt.date.fromisoformat(v)
+            t = dt.datetime.combine(day, dt.time.max if end_of_day else dt.time.min)
+        else:
+            t = dt.datetime.fromisoformat(v.replace("Z", "+00:00"))
+    except ValueError:
+        from tracker.errors import BadValue
+        raise BadValue(f"{value!r} is not an ISO date or timestamp (e.g. 2026-01-31 or 2026-01-31T12:00:00Z)")
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=dt.timezone.utc)
+    return t.astimezone(dt.timezone.utc)
+
+
+def iso(t: dt.datetime) -> str:
+    """A stored instant as the tracker prints it: UTC, milliseconds, 'Z'."""
+    t = t.astimezone(dt.timezone.utc) if t.tzinfo else t.replace(tzinfo=dt.timezone.utc)
+    return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
+
+
+def lock_timeline(session: Session, jkey: str, tkey: str) -> None:
+    """Serialise work on one timeline across processes (PostgreSQL; SQLite's write lock already
+    serialises every writer)."""
+    if session.get_bind().dialect.name == "postgresql":
+        digest = hashlib.sha256(f"{jkey}\x00{tkey}".encode()).digest()
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": int.from_bytes(digest[:8], "big", signed=True)})
+
+
+def find_by_sha(session: Session, sha256: str) -> SnapshotRow | None:
+    """The snapshot stored from exactly these bytes, if any."""
+    return session.scalars(select(SnapshotRow).where(SnapshotRow.sha256 == sha256)).first()
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What storing one report did: `new`, `unchanged` or `replaced`, and the row's id."""
+
+    outcome: str
+    snapshot_id: int
+    jurisdiction: str
+    topic: str
+    generated_at: str
+
+
+def store_snapshot(session: Session, snap: Snapshot, *, raw_text: str, sha256: str, source_name: str,
+                   replace: bool = False) -> Stored:
+    """Store one parsed report and recompute the changes of the pairs it touches."""
+    jkey, tkey = jurisdiction_key(snap.jurisdiction), topic_key(snap.topic)
+    lock_timeline(session, jkey, tkey)
+    existing = find_by_sha(session, sha256)
+    if existing is not None:
+        return Stored("unchanged", existing.id, existing.jurisdiction, existing.topic, iso(existing.generated_at))
+    at = parse_instant(snap.generated_at)
+    clash = session.scalars(select(SnapshotRow).where(
+        SnapshotRow.jurisdiction_key == jkey, SnapshotRow.topic_key == tkey, SnapshotRow.generated_at == at)).first()
+    outcome = "new"
+    if clash is not None:
+        if not replace:
+            raise DuplicateSnapshot(
+                f"{source_name}: a different report for {snap.jurisdiction} / {snap.topic} at {snap.generated_at} "
+                f"is already stored (snapshot {clash.id}, from {clash.source_name}); use --replace to replace it")
+        session.delete(clash)
+        session.flush()
+        outcome = "replaced"
+    row = SnapshotRow(jurisdiction=snap.jurisdiction, jurisdiction_key=jkey, topic=snap.topic, topic_key=tkey,
+                      generated_at=at, sha256=sha256, facts_sha256=snap.sha256(), parser_version=PARSER_VERSION,
+                      source_name=source_name[:500], data=snap.to_dict(), raw_text=raw_text)
+    session.add(row)
+    session.flush()
+    recompute_around(session, jkey, tkey, at)
+    return Stored(outcome, row.id, snap.jurisdiction, snap.topic, snap.generated_at)
+
+
+def _timeline(session: Session, jkey: str, tkey: str) -> list[tuple[int, dt.datetime]]:
+    return list(session.execute(
+        select(SnapshotRow.id, SnapshotRow.generated_at)
+        .where(SnapshotRow.jurisdiction_key == jkey, SnapshotRow.topic_key == tkey)
+        .order_by(SnapshotRow.generated_at, SnapshotRow.id)).tuples())
+
+
+def recompute_around(session: Session, jkey: str, tkey: str, at: dt.datetime) -> None:
+    """Recompute exactly the pairs whose changes depend on the snapshot at `at`: the pair into it,
+    the pair out of it, and the pairs on either side (whose omissions it decides)."""
+    line = _timeline(session, jkey, tkey)
+    pos = next((i for i, (_, t) in enumerate(line) if t >= at), len(line))
+    recompute_pairs(session, line, range(max(1, pos - 1), min(len(line), pos + 3)))
+
+
+def recompute_timeline(session: Session, jkey: str, tkey: str) -> None:
+    """Recompute every pair of one timeline (after a reparse)."""
+    line = _timeline(session, jkey, tkey)
+    ids = [i for i, _ in line]
+    session.execute(delete(ChangeRow).where(or_(ChangeRow.to_id.in_(ids), ChangeRow.from_id.in_(ids))))
+    recompute_pairs(session, line, range(1, len(line)), delete_first=False)
+
+
+def recompute_pairs(session: Session, line: Sequence[tuple[int, dt.datetime]], to_positions: Iterable[int],
+                    *, delete_first: bool = True) -> None:
+    """Replace the stored changes of the pairs ending at `to_positions` of the timeline `line`."""
+    positions = [p for p in to_positions if 1 <= p < len(line)]
+    if not positions:
+        return
+    ids = [line[p][0] for p in positions]
+    if delete_first:
+        session.execute(delete(ChangeRow).where(ChangeRow.to_id.in_(ids)))
+    need = sorted({line[k][0] for p in positions for k in range(p - 2, p + 2) if 0 <= k < len(line)})
+    rows = {r.id: r for r in session.scalars(select(SnapshotRow).options(undefer(SnapshotRow.data))
+                                             .where(SnapshotRow.id.in_(need)))}
+    snaps = {i: Snapshot.from_dict(r.data) for i, r in rows.items()}
+    for p in positions:
+        older, newer = rows[line[p - 1][0]], rows[line[p][0]]
+        before = snaps.get(line[p - 2][0]) if p >= 2 else None
+        after = snaps.get(line[p + 1][0]) if p + 1 < len(line) else None
+        if older.facts_sha256 == newer.facts_sha256:
+            continue
+        changes = compare(snaps[older.id], snaps[newer.id], before=before, after=after)
+        session.add_all(_rows(changes, older, newer))
+
+
+def _rows(changes: list[Change], older: SnapshotRow, newer: SnapshotRow) -> list[ChangeRow]:
+    return [ChangeRow(from_id=older.id, to_id=newer.id, to_generated_at=newer.generated_at,
+                      jurisdiction=newer.jurisdiction, topic=newer.topic, category=c.category, kind=c.kind,
+                      entity=c.entity, entity_key=c.entity_key[:300], field=c.field, old=c.old, new=c.new,
+                      material=c.material, confirmed=c.confirmed, omission=c.omission, refinement=c.refinement,
+                      evidence=c.evidence, citations=list(c.citations), position=n)
+            for n, c in enumerate(changes)]
+
+
+def resolve_jurisdiction(session: Session, name: str) -> tuple[str, str]:
+    """(key, display name) of a stored jurisdiction, found by any name it goes by."""
+    key = jurisdiction_key(name)
+    row = session.execute(select(SnapshotRow.jurisdiction_key, SnapshotRow.jurisdiction)
+                          .where(SnapshotRow.jurisdiction_key == key).limit(1)).first()
+    if row is None:
+        raise NotFound(f"no snapshots for jurisdiction {name!r} (canonical name: {canonical_jurisdiction(name)!r}); "
+                       "`tracker list` shows what is stored")
+    return row[0], row[1]
+
+
+def find_snapshot(session: Session, jurisdiction: str, *, topic: str | None = None,
+                  as_of: dt.datetime | None = None) -> SnapshotRow:
+    """The newest snapshot of a jurisdiction (and topic), at or before `as_of` when given."""
+    jkey, display = resolve_jurisdiction(session, jurisdiction)
+    q = select(SnapshotRow).options(undefer(SnapshotRow.data)).where(SnapshotRow.jurisdiction_key == jkey)
+    if topic:
+        q = q.where(SnapshotRow.topic_key == topic_key(topic))
+    if as_of is not None:
+        q = q.where(SnapshotRow.generated_at <= as_of)
+    row = session.scalars(q.order_by(SnapshotRow.generated_at.desc(), SnapshotRow.id.desc()).limit(1)).first()
+    if row is None:
+        what = f"{display}" + (f" / {topic}" if topic else "")
+        when = f" at or before {iso(as_of)}" if as_of else ""
+        raise NotFound(f"no snapshot of {what}{when}")
+    return row
+
+
+def list_snapshots(session: Session, jurisdiction: str | None = None) -> list[SnapshotRow]:
+    """Every snapshot (of one jurisdiction, when given), by jurisdiction, topic and date."""
+    q = select(SnapshotRow)
+    if jurisdiction:
+        q = q.where(SnapshotRow.jurisdiction_key == resolve_jurisdiction(session, jurisdiction)[0])
+    return list(session.scalars(q.order_by(SnapshotRow.jurisdiction, SnapshotRow.topic, SnapshotRow.generated_at)))
+
+
+@dataclass(frozen=True)
+class ChangeQuery:
+    """Which stored changes to read."""
+
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+    jurisdiction: str | None = None
+    topic: str | None = None
+    categories: tuple[str, ...] = ()
+    include_immaterial: bool = False
+
+
+def query_changes(session: Session, q: ChangeQuery) -> list[tuple[ChangeRow, dt.datetime]]:
+    """Stored changes, each with its older snapshot's instant, by jurisdiction, topic, date."""
+    from sqlalchemy.orm import aliased
+    older = aliased(SnapshotRow)
+    newer = aliased(SnapshotRow)
+    stmt = (select(ChangeRow, older.generated_at).join(older, ChangeRow.from_id == older.id)
+            .join(newer, ChangeRow.to_id == newer.id))
+    if q.since is not None:
+        stmt = stmt.where(ChangeRow.to_generated_at >= q.since)
+    if q.until is not None:
+        stmt = stmt.where(ChangeRow.to_generated_at <= q.until)
+    if q.jurisdiction:
+        stmt = stmt.where(newer.jurisdiction_key == resolve_jurisdiction(session, q.jurisdiction)[0])
+    if q.topic:
+        stmt = stmt.where(newer.topic_key == topic_key(q.topic))
+    if q.categories:
+        stmt = stmt.where(ChangeRow.category.in_(q.categories))
+    if not q.include_immaterial:
+        stmt = stmt.where(ChangeRow.material.is_(True))
+    stmt = stmt.order_by(ChangeRow.jurisdiction, ChangeRow.topic, ChangeRow.to_generated_at, ChangeRow.position)
+    return [(c, at) for c, at in session.execute(stmt).tuples()]
