@@ -21,6 +21,7 @@ _VAGUE = r"(?P<vague>early|mid|late|end of|beginning of|start of|spring|summer|a
 _PATTERNS = [
     re.compile(rf"\b{_YEAR}-(?P<m>0[1-9]|1[0-2])-(?P<d>[0-3]\d)\b"),
     re.compile(r"\b(?P<d>[0-3]?\d)[./](?P<m>0?[1-9]|1[0-2])[./](?P<year>(?:19|20)\d\d)\b"),
+    re.compile(r"\b(?P<year>(?:19|20)\d\d)/(?P<m>0?[1-9]|1[0-2])/(?P<d>[0-3]?\d)\b"),
     re.compile(rf"\b{_MON}\s+{_DAY},?\s+{_YEAR}\b", re.I),
     re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MON},?\s+{_YEAR}\b", re.I),
     re.compile(rf"\b{_VAGUE}[\s-]+(?:{_MON}\s+)?{_YEAR}\b", re.I),
