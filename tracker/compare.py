@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from tracker import dates
 from tracker.model import Snapshot
-from tracker.requirements import Facet, amounts_contradict, facets, loose_similarity
+from tracker.requirements import Facet, amounts_contradict, facets, loose_similarity, stated_elsewhere
 from tracker.resolve import Names, acronym_map, fold, match, names_of, similarity, slug, stem
 
 _REMOVAL_WORDS = re.compile(
@@ -250,8 +250,9 @@ def _added(category, key, value, ents, new_facets, older: _Side, before: _Side |
     if category == "licensing":
         f = new_facets[key]
         back = before is not None and _facet_found(f, before.facets) and not _facet_found(f, older.facets)
-        return Change(category, "added", _facet_name(f), key, new=f.value() or f.text, material=not back,
-                      omission=back)
+        already = stated_elsewhere(f.label, older.text) if f.known else None
+        return Change(category, "added", _facet_name(f), key, new=f.value() or f.text,
+                      material=not back and already is None, omission=back, evidence=already)
     return Change(category, "added", value.get("heading", key), key, new=value.get("text"), material=False)
 
 
@@ -268,8 +269,10 @@ def _removed(category, key, value, ents, old_facets, new_facets, newer: _Side, a
         gone = new_facets.get(key)
         evidence = gone.text if gone is not None and not gone.present else None
         omitted = evidence is None and after is not None and _facet_found(f, after.facets)
-        return Change(category, "removed", _facet_name(f), key, old=f.value() or f.text, material=not omitted,
-                      confirmed=evidence is not None, omission=omitted, evidence=evidence)
+        still = stated_elsewhere(f.label, newer.text) if f.known and evidence is None else None
+        return Change(category, "removed", _facet_name(f), key, old=f.value() or f.text,
+                      material=not omitted and still is None, confirmed=evidence is not None, omission=omitted,
+                      evidence=evidence or still)
     return Change(category, "removed", value.get("heading", key), key, old=value.get("text"), material=False,
                   confirmed=None)
 

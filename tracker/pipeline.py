@@ -75,7 +75,7 @@ def ingest_file(engine: Engine, path: Path, *, replace: bool = False, snapshots_
             try:
                 with Session(engine) as session, session.begin():
                     stored = store_snapshot(session, snap, raw_text=raw.text, sha256=raw.sha256,
-                                            source_name=path.name, replace=replace)
+                                            source_name=path.name, replace=replace, label=str(path))
                 break
             except (IntegrityError, OperationalError) as exc:
                 # a concurrent writer stored the same report first, or held the lock too long

@@ -183,6 +183,18 @@ def facets(requirements: tuple[str, ...], lead: str = "") -> dict[str, Facet]:
     return out
 
 
+def stated_elsewhere(label: str, text: str) -> str | None:
+    """The sentence of a whole report that still states a known kind of obligation (reports move
+    AML/CFT duties in and out of the licensing section), or None."""
+    rx = dict(_CONCEPT_RES).get(label)
+    if rx is None:
+        return None
+    for sentence in re.split(r"(?<=[.;!?])\s+|\n", text):
+        if rx.search(sentence) and not _GONE.search(sentence):
+            return sentence.strip()
+    return None
+
+
 def _words(text: str) -> str:
     return " ".join(sorted({stem(w) for w in fold(text).split() if len(w) > 2}))
 

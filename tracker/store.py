@@ -72,7 +72,7 @@ class Stored:
 
 
 def store_snapshot(session: Session, snap: Snapshot, *, raw_text: str, sha256: str, source_name: str,
-                   replace: bool = False) -> Stored:
+                   replace: bool = False, label: str | None = None) -> Stored:
     """Store one parsed report and recompute the changes of the pairs it touches."""
     jkey, tkey = jurisdiction_key(snap.jurisdiction), topic_key(snap.topic)
     lock_timeline(session, jkey, tkey)
@@ -86,7 +86,7 @@ def store_snapshot(session: Session, snap: Snapshot, *, raw_text: str, sha256: s
     if clash is not None:
         if not replace:
             raise DuplicateSnapshot(
-                f"{source_name}: a different report for {snap.jurisdiction} / {snap.topic} at {snap.generated_at} "
+                f"{label or source_name}: a different report for {snap.jurisdiction} / {snap.topic} at {snap.generated_at} "
                 f"is already stored (snapshot {clash.id}, from {clash.source_name}); use --replace to replace it")
         session.delete(clash)
         session.flush()
@@ -104,7 +104,7 @@ def _timeline(session: Session, jkey: str, tkey: str) -> list[tuple[int, dt.date
     return list(session.execute(
         select(SnapshotRow.id, SnapshotRow.generated_at)
         .where(SnapshotRow.jurisdiction_key == jkey, SnapshotRow.topic_key == tkey)
-        .order_by(SnapshotRow.generated_at, SnapshotRow.id)).tuples())
+        .order_by(SnapshotRow.generated_at, SnapshotRow.id)))
 
 
 def recompute_around(session: Session, jkey: str, tkey: str, at: dt.datetime) -> None:
@@ -223,4 +223,4 @@ def query_changes(session: Session, q: ChangeQuery) -> list[tuple[ChangeRow, dt.
     if not q.include_immaterial:
         stmt = stmt.where(ChangeRow.material.is_(True))
     stmt = stmt.order_by(ChangeRow.jurisdiction, ChangeRow.topic, ChangeRow.to_generated_at, ChangeRow.position)
-    return [(c, at) for c, at in session.execute(stmt).tuples()]
+    return [(c, at) for c, at in session.execute(stmt)]
