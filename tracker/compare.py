@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from tracker import dates
 from tracker.model import Snapshot
 from tracker.requirements import Facet, amounts_contradict, facets, loose_similarity, stated_elsewhere
-from tracker.resolve import Names, acronym_map, fold, match, names_of, similarity, slug, stem
+from tracker.resolve import Names, acronym_map, fold, identifiers, match, names_of, sentences, similarity, slug, stem
 
 _REMOVAL_WORDS = re.compile(
     r"repeal\w*|supersed\w*|replac\w*|merg\w*|abolish\w*|dissolv\w*|no longer|ceas\w*|laps\w*|revok\w*|"
@@ -94,9 +94,12 @@ def _side(s: Snapshot, acronyms: dict[str, str], jw: frozenset[str]) -> _Side:
 def _mentioned(text: str, ent: _Entity) -> list[str]:
     """Sentences of text that name the entity, by acronym or by every word of one of its names."""
     out = []
-    for sentence in re.split(r"(?<=[.;!?:])\s+|\n", text):
+    for sentence in sentences(text, marks=".;!?:"):
         tokens = {stem(w) for w in fold(sentence).split()}
         if ent.names.acronym and re.search(rf"\b{re.escape(ent.names.acronym)}\b", sentence):
+            out.append(sentence)
+            continue
+        if ent.names.ident and ent.names.ident in identifiers(sentence):
             out.append(sentence)
             continue
         for raw in ent.raw_names:

@@ -15,6 +15,7 @@ from tracker import dates
 from tracker.errors import ReportRejected
 from tracker.jurisdictions import canonical_jurisdiction
 from tracker.model import Law, Licensing, Regulator, Section, Snapshot, Stance
+from tracker.resolve import sentences
 
 PARSER_VERSION = 1
 DEFAULT_TOPIC = "Regulatory Status"
@@ -290,7 +291,7 @@ _NEGATED = re.compile(r"\b(?:no longer|not|beyond|ending|ended|lifted|removed|in
 def trading_stance(text: str) -> str:
     """The trading stance the first telling sentence states, in the CONTRACT's vocabulary."""
     plain_legal = False
-    for sentence in re.split(r"(?<=[.!?])\s+", _clean(text)):
+    for sentence in sentences(_clean(text), marks=".!?"):
         found: list[tuple[int, str]] = []
         for label, pattern in _STANCE_RULES:
             for m in re.finditer(pattern, sentence, re.I):

@@ -66,7 +66,7 @@ def describe(c: ChangeRow) -> str:
             line += " (date made more precise)"
         return line
     value = c.new if c.kind == "added" else c.old
-    detail = value_text(value) if isinstance(value, dict) else ""
+    detail = value_text({**value, "name": ""}).strip() if isinstance(value, dict) else ""
     line = f"{c.category} {c.kind}: {c.entity}"
     if detail and detail != c.entity:
         line += f" — {detail}"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from tracker.resolve import fold, stem
+from tracker.resolve import fold, sentences, stem
 
 # The kinds of obligation licensing regimes impose; the label is how a change is named.
 CONCEPTS: tuple[tuple[str, str], ...] = (
@@ -133,7 +133,7 @@ def _label(item: str) -> tuple[str | None, str]:
 
 
 def _clauses(text: str) -> list[str]:
-    return [c for c in re.split(r"(?<=[.;])\s+", text) if c.strip()]
+    return sentences(text, marks=".;")
 
 
 def facets(requirements: tuple[str, ...], lead: str = "") -> dict[str, Facet]:
@@ -189,7 +189,7 @@ def stated_elsewhere(label: str, text: str) -> str | None:
     rx = dict(_CONCEPT_RES).get(label)
     if rx is None:
         return None
-    for sentence in re.split(r"(?<=[.;!?])\s+|\n", text):
+    for sentence in sentences(text):
         if rx.search(sentence) and not _GONE.search(sentence):
             return sentence.strip()
     return None

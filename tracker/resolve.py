@@ -101,10 +101,18 @@ def names_of(name: str, acronym: str | None, aliases: tuple[str, ...], jurisdict
                  amending=bool(_AMENDING.search(fold(name))), kinds=kinds(joined), ident=identifier(name))
 
 
+_IDENT = re.compile(r"\b(?:No|Nr|Number)\.?\s*(\d[\d,.]*(?:\s*(?:/|of)\s*\d{4})?)|\b(\d[\d,.]*\s*/\s*\d{4})\b", re.I)
+
+
 def identifier(name: str) -> frozenset[str]:
     """An instrument's number as its name gives it ('No. 10 of 2025', '14,478/2022'), or empty."""
-    m = re.search(r"\b(?:No|Nr|Number)\.?\s*(\d[\d,.]*(?:\s*(?:/|of)\s*\d{4})?)|\b(\d[\d,.]*\s*/\s*\d{4})\b", name, re.I)
+    m = _IDENT.search(name)
     return numbers(m.group(0)) if m else frozenset()
+
+
+def identifiers(text: str) -> set[frozenset[str]]:
+    """Every instrument number a text gives."""
+    return {numbers(m.group(0)) for m in _IDENT.finditer(text)}
 
 
 def _pair_score(a: str, b: str) -> float:
@@ -169,6 +177,26 @@ def match(old: list[Names], new: list[Names], threshold: float = MATCH) -> list[
     return pairs
 
 
+_ABBREVIATION = re.compile(r"(?:\b(?:No|Nr|Nos|Art|Arts|Sec|Secs|para|paras|e\.g|i\.e|etc|vs|Mr|Ms|Dr|St|Inc|Ltd|Co|"
+                           r"Corp|approx|cf|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)|\b[A-Z])\.$")
+
+
+def sentences(text: str, *, marks: str = ".;!?") -> list[str]:
+    """Split text into sentences (or clauses, with ';' and ':' among the marks) without splitting
+    after an abbreviation such as 'No.' or an initial."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        start = 0
+        for m in re.finditer(rf"[{re.escape(marks)}]\s+", line):
+            piece = line[start:m.start() + 1]
+            if piece.endswith(".") and _ABBREVIATION.search(piece):
+                continue
+            out.append(piece.strip())
+            start = m.end()
+        out.append(line[start:].strip())
+    return [p for p in out if p]
+
+
 def slug(text: str) -> str:
     """A stable key from a name."""
     return "-".join(fold(text).split())[:120] or "entity"
@@ -180,7 +208,7 @@ def mentions(text: str, names: Names, raw_names: tuple[str, ...]) -> list[str]:
     needles = [n for n in raw_names if n and len(n) > 3]
     if names.acronym:
         needles.append(names.acronym)
-    for sentence in re.split(r"(?<=[.;!?])\s+", text):
+    for sentence in sentences(text):
         for n in needles:
             pattern = r"\b" + re.escape(n) + r"\b"
             if re.search(pattern, sentence, 0 if n.isupper() else re.I):
