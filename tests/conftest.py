@@ -91,3 +91,100 @@ def tracker(db_url, tmp_path):
         kw.setdefault("cwd", tmp_path)
         return run_tracker(*args, db=db_url, **kw)
     return run
+
+
+class Mailbox:
+    """What a real SMTP server on 127.0.0.1 received, and which recipients it refuses."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[list[str], bytes]] = []
+        self.refuse: set[str] = set()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((list(envelope.rcpt_tos), envelope.original_content or envelope.content))
+        return "250 Message accepted for delivery"
+
+    def parsed(self):
+        """The received messages, parsed with the standard library."""
+        from email import policy
+        from email.parser import BytesParser
+
+        return [(to, BytesParser(policy=policy.default).parsebytes(raw)) for to, raw in self.messages]
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server():
+    """A plain SMTP server (aiosmtpd) on 127.0.0.1; yields (url, mailbox)."""
+    from aiosmtpd.controller import Controller
+
+    box = Mailbox()
+    port = free_port()
+    controller = Controller(box, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield f"smtp://127.0.0.1:{port}", box
+    controller.stop()
+
+
+@pytest.fixture(scope="session")
+def tls_files(tmp_path_factory):
+    """A throwaway CA and a certificate for 127.0.0.1 (trustme)."""
+    import trustme
+
+    ca = trustme.CA()
+    cert = ca.issue_cert("127.0.0.1", "localhost")
+    folder = tmp_path_factory.mktemp("tls")
+    ca_file, chain_file = folder / "ca.pem", folder / "server.pem"
+    ca.cert_pem.write_to_path(str(ca_file))
+    cert.private_key_and_cert_chain_pem.write_to_path(str(chain_file))
+    return ca_file, chain_file
+
+
+def _auth(expected_user: str, expected_password: str):
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        ok = isinstance(auth_data, LoginPassword) and auth_data.login.decode() == expected_user and \
+            auth_data.password.decode() == expected_password
+        return AuthResult(success=ok, handled=False)
+    return authenticator
+
+
+@pytest.fixture(params=["starttls", "tls"])
+def secure_smtp_server(request, tls_files):
+    """An SMTP server with STARTTLS or implicit TLS and AUTH (user 'bot', password 's3cret pass')."""
+    import ssl
+
+    from aiosmtpd.controller import Controller
+
+    ca_file, chain_file = tls_files
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(str(chain_file))
+    box = Mailbox()
+    port = free_port()
+    auth = dict(authenticator=_auth("bot", "s3cret pass"), auth_require_tls=True)
+    if request.param == "starttls":
+        controller = Controller(box, hostname="127.0.0.1", port=port, tls_context=context, require_starttls=True,
+                                **auth)
+        url = f"smtp+starttls://bot@127.0.0.1:{port}"
+    else:
+        # aiosmtpd does not count implicit TLS as TLS for AUTH; the connection is encrypted all the same
+        controller = Controller(box, hostname="127.0.0.1", port=port, ssl_context=context,
+                                **{**auth, "auth_require_tls": False})
+        url = f"smtps://bot@127.0.0.1:{port}"
+    controller.start()
+    yield url, box, str(ca_file)
+    controller.stop()

@@ -56,17 +56,22 @@ def value_text(v: object) -> str:
     return str(v)
 
 
+def facts_text(v: object) -> str:
+    """An added or removed entity's facts without its name (the name is shown beside them)."""
+    return value_text({**v, "name": ""}).strip() if isinstance(v, dict) else ""
+
+
 def describe(c: ChangeRow) -> str:
     """One line of plain words for a change."""
     if c.kind == "changed":
         what = f"{c.category} {c.entity}" if c.category != "stance" else "trading stance"
-        field = f" {c.field}" if c.field and c.field not in (c.entity, "trading") else ""
+        field = f" {c.field.replace('_', ' ')}" if c.field and c.field not in (c.entity, "trading") else ""
         line = f"{what}{field}: {value_text(c.old)} → {value_text(c.new)}"
         if c.refinement:
             line += " (date made more precise)"
         return line
     value = c.new if c.kind == "added" else c.old
-    detail = value_text({**value, "name": ""}).strip() if isinstance(value, dict) else ""
+    detail = facts_text(value)
     line = f"{c.category} {c.kind}: {c.entity}"
     if detail and detail != c.entity:
         line += f" — {detail}"
@@ -154,7 +159,7 @@ def environment():
     env = Environment(loader=FileSystemLoader(str(resource_dir("templates"))),
                       autoescape=select_autoescape(["html", "htm", "xml", "j2"], default_for_string=True),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(describe=describe, note=note, value_text=value_text)
+    env.globals.update(describe=describe, note=note, value_text=value_text, facts_text=facts_text)
     return env
 
 

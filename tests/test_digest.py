@@ -1,0 +1,161 @@
+"""Emailed digests against a real SMTP server on 127.0.0.1: content, escaping, delivery state."""
+from __future__ import annotations
+
+import pytest
+
+from reports import report
+from tests_helpers import HOSTILE, hostile_timeline
+
+SENDER = "tracker@example.org"
+
+
+def run_digest(tracker, url, *args, env=None):
+    return tracker("digest", "--smtp", url, "--from", SENDER, *args, env=env or {})
+
+
+@pytest.fixture
+def timeline(tracker, tmp_path):
+    return hostile_timeline(tracker, tmp_path)
+
+
+def test_a_digest_is_multipart_text_and_html_with_the_headers(tracker, smtp_server, timeline):
+    url, box = smtp_server
+    r = run_digest(tracker, url, "--to", "alice@example.org")
+    assert r.returncode == 0, r.stderr
+    assert r.stderr.strip() == "alice@example.org: sent 3 change(s)"
+    ((to, msg),) = box.parsed()
+    assert to == ["alice@example.org"]
+    assert msg["From"] == SENDER and msg["To"] == "alice@example.org"
+    assert msg["Subject"] == "Regulatory changes: 3 in 1 jurisdiction (2026-02-01)"
+    assert msg["Date"] and msg["Message-ID"].startswith("<") and msg["Message-ID"].endswith("@example.org>")
+    assert msg.get_content_type() == "multipart/alternative"
+    text = msg.get_body(preferencelist=("plain",)).get_content()
+    html = msg.get_body(preferencelist=("html",)).get_content()
+    assert "law added: Stablecoin Act 2026" in text
+    assert "Testland — Regulatory Status" in text
+    assert "By jurisdiction: Testland 3" in text
+    assert 'style="' in html, "CSS is inlined"
+    assert "<table" in html and "max-width: 640px" in html
+    assert "Stablecoin Act 2026" in html
+    assert "https://example.org/stablecoins" in html
+
+
+def test_hostile_report_text_is_escaped_in_the_html(tracker, smtp_server, timeline):
+    url, box = smtp_server
+    run_digest(tracker, url, "--to", "alice@example.org")
+    ((_, msg),) = box.parsed()
+    html = msg.get_body(preferencelist=("html",)).get_content()
+    assert "<script>" not in html and "<b>Board" not in html
+    assert "&lt;script&gt;" in html
+    assert 'href="javascript:' not in html
+
+
+def test_each_change_is_sent_once_and_since_resends(tracker, smtp_server, timeline):
+    url, box = smtp_server
+    assert run_digest(tracker, url, "--to", "alice@example.org").returncode == 0
+    again = run_digest(tracker, url, "--to", "alice@example.org")
+    assert again.returncode == 0
+    assert again.stderr.strip() == "alice@example.org: nothing new to send"
+    assert len(box.messages) == 1
+    resend = run_digest(tracker, url, "--to", "alice@example.org", "--since", "2026-01-15")
+    assert resend.stderr.strip() == "alice@example.org: sent 3 change(s)"
+    assert len(box.messages) == 2
+
+
+def test_an_empty_digest_is_not_sent(tracker, smtp_server, tmp_path):
+    url, box = smtp_server
+    p = tmp_path / "one.txt"
+    p.write_text(report())
+    tracker("ingest", str(p))
+    r = run_digest(tracker, url, "--to", "alice@example.org")
+    assert r.returncode == 0
+    assert box.messages == []
+
+
+@pytest.mark.parametrize("address,reason", [
+    ("not-an-address", "is not a valid email address"),
+    ("bob@example.org\r\nBcc: eve@example.org", "is not a valid email address: it contains a line break"),
+    ("bob@exa mple.org", "is not a valid email address"),
+])
+def test_a_bad_address_is_refused_before_anything_is_sent(tracker, smtp_server, timeline, address, reason):
+    url, box = smtp_server
+    r = run_digest(tracker, url, "--to", "alice@example.org", "--to", address)
+    assert r.returncode == 1
+    assert r.stderr.splitlines() == [f"Error: {address!r} {reason}"]
+    assert box.messages == []
+
+
+def test_an_unreachable_server_fails_in_one_line_and_marks_nothing_sent(tracker, smtp_server, timeline):
+    from conftest import free_port
+
+    url, box = smtp_server
+    dead = f"smtp://127.0.0.1:{free_port()}"
+    r = run_digest(tracker, dead, "--to", "alice@example.org")
+    assert r.returncode == 1
+    assert len(r.stderr.splitlines()) == 1
+    assert r.stderr.startswith(f"Error: cannot reach the SMTP server plain 127.0.0.1:{dead.rsplit(':', 1)[1]}")
+    ok = run_digest(tracker, url, "--to", "alice@example.org")
+    assert ok.stderr.strip() == "alice@example.org: sent 3 change(s)"
+
+
+def test_a_refused_recipient_does_not_cost_the_others_their_state(tracker, smtp_server, timeline):
+    url, box = smtp_server
+    box.refuse.add("bounce@example.org")
+    r = run_digest(tracker, url, "--to", "alice@example.org", "--to", "bounce@example.org")
+    assert r.returncode == 1
+    assert "Error: the SMTP server refused bounce@example.org: 550 5.1.1 mailbox unavailable" in r.stderr
+    assert [to for to, _ in box.messages] == [["alice@example.org"]]
+    box.refuse.clear()
+    again = run_digest(tracker, url, "--to", "alice@example.org", "--to", "bounce@example.org")
+    assert again.returncode == 0
+    assert [to for to, _ in box.messages] == [["alice@example.org"], ["bounce@example.org"]]
+
+
+def test_subscribers_get_their_own_filtered_digest(tracker, smtp_server, timeline):
+    url, box = smtp_server
+    assert tracker("subscribe", "laws@example.org", "--category", "law").returncode == 0
+    assert tracker("subscribe", "all@example.org", "--jurisdiction", "Testland").returncode == 0
+    assert tracker("subscribe", "elsewhere@example.org", "--jurisdiction", "Japan").returncode == 0
+    listed = tracker("subscribers", "--format", "json").stdout
+    assert '"laws@example.org"' in listed
+    r = run_digest(tracker, url)
+    assert r.returncode == 0, r.stderr
+    got = {to[0]: msg for to, msg in box.parsed()}
+    assert set(got) == {"laws@example.org", "all@example.org"}
+    assert got["laws@example.org"]["Subject"].startswith("Regulatory changes: 1 in 1 jurisdiction")
+    assert got["all@example.org"]["Subject"].startswith("Regulatory changes: 3 in 1 jurisdiction")
+    assert tracker("unsubscribe", "laws@example.org").returncode == 0
+    assert "laws@example.org" not in tracker("subscribers").stdout
+    missing = tracker("unsubscribe", "laws@example.org")
+    assert (missing.returncode, missing.stderr) == (1, "Error: 'laws@example.org' is not subscribed\n")
+
+
+def test_secure_delivery_with_auth_never_prints_the_password(tracker, secure_smtp_server, timeline):
+    url, box, ca_file = secure_smtp_server
+    env = {"TRACKER_SMTP_CAFILE": ca_file}
+    wrong = run_digest(tracker, url, "--to", "alice@example.org", env={**env, "TRACKER_SMTP_PASSWORD": "nope"})
+    assert wrong.returncode == 1
+    assert "refused the login for 'bot'" in wrong.stderr
+    assert "nope" not in wrong.stderr + wrong.stdout
+    right = run_digest(tracker, url, "--to", "alice@example.org", env={**env, "TRACKER_SMTP_PASSWORD": "s3cret pass"})
+    assert right.returncode == 0, right.stderr
+    assert "s3cret" not in right.stderr + right.stdout
+    assert len(box.messages) == 1
+
+
+def test_a_password_in_the_url_is_refused(tracker, smtp_server, timeline):
+    r = run_digest(tracker, "smtp://bot:hunter2@127.0.0.1:25", "--to", "alice@example.org")
+    assert r.returncode == 1
+    assert r.stderr == "Error: put the SMTP password in TRACKER_SMTP_PASSWORD, not in the URL\n"
+
+
+@pytest.mark.parametrize("suffix", [".eml", ".html"])
+def test_dry_run_writes_a_preview_and_records_nothing(tracker, smtp_server, timeline, tmp_path, suffix):
+    url, box = smtp_server
+    target = tmp_path / f"preview{suffix}"
+    r = tracker("digest", "--to", "alice@example.org", "--dry-run", "--output", str(target))
+    assert r.returncode == 0, r.stderr
+    body = target.read_bytes()
+    assert (b"multipart/alternative" in body) if suffix == ".eml" else body.startswith(b"<!DOCTYPE html>")
+    assert box.messages == []
+    assert run_digest(tracker, url, "--to", "alice@example.org").stderr.strip() == "alice@example.org: sent 3 change(s)"

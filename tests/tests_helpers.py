@@ -1,0 +1,30 @@
+"""Shared test data: a small timeline whose report text is hostile."""
+from __future__ import annotations
+
+from reports import report
+
+HOSTILE = "<script>alert('x')</script> & <b>Board</b>"
+
+
+def hostile_timeline(tracker, tmp_path):
+    """Two Testland reports: a law added, a hostile regulator added, a capital change."""
+    first = report(at="2026-01-01T00:00:00Z")
+    second = report(at="2026-02-01T00:00:00Z", regulators=[
+        "Testland Financial Authority (TFA): Licenses and supervises crypto exchanges.[1]",
+        "Central Bank of Testland (CBT): Oversees payments and banks' dealings with crypto firms.[2]",
+        f"{HOSTILE} (XSB): Supervises [nothing](javascript:alert(1)).[9]",
+    ], laws=[
+        "Virtual Assets Act 2021 (VAA): In force since 1 March 2022; the licensing framework.[1]",
+        "AML Regulations 2023: Effective June 1, 2023; apply AML/CFT duties to service providers.[3]",
+        "Stablecoin Act 2026: Effective 1 January 2027; licenses stablecoin issuers.[4]",
+    ], licensing=["Minimum capital of USD 2 million.[1]", "AML/CFT compliance, including the Travel Rule.[3]"],
+        extra="Sources\n1. https://example.org/vaa\n2. https://example.org/cbt\n3. https://example.org/aml\n"
+              "4. https://example.org/stablecoins\n9. javascript:alert(1)\n")
+    paths = []
+    for name, body in (("t1.txt", first), ("t2.txt", second)):
+        p = tmp_path / name
+        p.write_text(body)
+        paths.append(str(p))
+    r = tracker("ingest", *paths)
+    assert r.returncode == 0, r.stderr
+    return paths

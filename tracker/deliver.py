@@ -1,0 +1,176 @@
+"""Deliver digests: who gets which changes, and the memory of what each recipient was sent.
+
+A change counts as sent to a recipient only once the SMTP server accepted the message that
+carried it; the delivery rows are written right after that, one transaction per recipient.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+
+from sqlalchemy import delete, exists, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, aliased, undefer
+
+from tracker.db import ChangeRow, DeliveryRow, SnapshotRow, SubscriberRow
+from tracker.digest import Digest, Upcoming, compose
+from tracker.errors import BadValue, DeliveryFailed
+from tracker.jurisdictions import jurisdiction_key
+from tracker.mail import build_message, check_address
+from tracker.model import CATEGORIES
+from tracker.render import ChangeView
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """An address and the filters its digest applies (empty: everything)."""
+
+    address: str
+    jurisdictions: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+
+
+@dataclass
+class Outcome:
+    """What happened for one recipient: `sent`, `empty`, `previewed` or `failed`."""
+
+    recipient: str
+    status: str
+    message: str
+    changes: int = 0
+    digest: Digest | None = None
+    email: EmailMessage | None = field(default=None, repr=False)
+
+
+def check_categories(categories: Sequence[str]) -> tuple[str, ...]:
+    """Validated category names."""
+    for c in categories:
+        if c not in CATEGORIES:
+            raise BadValue(f"unknown category {c!r}: use one of {', '.join(CATEGORIES)}")
+    return tuple(dict.fromkeys(categories))
+
+
+def subscribe(session: Session, address: str, jurisdictions: Sequence[str], categories: Sequence[str]) -> SubscriberRow:
+    """Add a subscriber, or replace the filters of an existing one."""
+    address = check_address(address)
+    row = session.scalars(select(SubscriberRow).where(SubscriberRow.address == address)).first()
+    if row is None:
+        row = SubscriberRow(address=address)
+        session.add(row)
+    row.jurisdictions = list(dict.fromkeys(jurisdictions))
+    row.categories = list(check_categories(categories))
+    session.flush()
+    return row
+
+
+def unsubscribe(session: Session, address: str) -> bool:
+    """Remove a subscriber; False when there was none."""
+    result = session.execute(delete(SubscriberRow).where(SubscriberRow.address == address.strip()))
+    return bool(result.rowcount)
+
+
+def subscribers(session: Session) -> list[Recipient]:
+    """Every subscriber with its filters."""
+    rows = session.scalars(select(SubscriberRow).order_by(SubscriberRow.address))
+    return [Recipient(r.address, tuple(r.jurisdictions or ()), tuple(r.categories or ())) for r in rows]
+
+
+def pending(session: Session, recipient: Recipient, since: dt.datetime | None) -> list[ChangeView]:
+    """The material changes this recipient should get: those not yet sent to it, or with `since`,
+    every one from that date on whether sent or not."""
+    older = aliased(SnapshotRow)
+    newer = aliased(SnapshotRow)
+    stmt = (select(ChangeRow, older.generated_at).join(older, ChangeRow.from_id == older.id)
+            .join(newer, ChangeRow.to_id == newer.id).where(ChangeRow.material.is_(True)))
+    if recipient.jurisdictions:
+        stmt = stmt.where(newer.jurisdiction_key.in_([jurisdiction_key(j) for j in recipient.jurisdictions]))
+    if recipient.categories:
+        stmt = stmt.where(ChangeRow.category.in_(recipient.categories))
+    if since is not None:
+        stmt = stmt.where(ChangeRow.to_generated_at >= since)
+    else:
+        sent = exists().where(DeliveryRow.change_id == ChangeRow.id, DeliveryRow.address == recipient.address)
+        stmt = stmt.where(~sent)
+    stmt = stmt.order_by(ChangeRow.jurisdiction, ChangeRow.topic, ChangeRow.to_generated_at, ChangeRow.position)
+    return [ChangeView(c, at) for c, at in session.execute(stmt)]
+
+
+def upcoming(session: Session, places: set[str], today: dt.date, days: int) -> list[Upcoming]:
+    """Laws that the newest report of each of these jurisdictions dates within the next `days`."""
+    if not places:
+        return []
+    rows = session.scalars(select(SnapshotRow).options(undefer(SnapshotRow.data))
+                           .where(SnapshotRow.jurisdiction.in_(places))
+                           .order_by(SnapshotRow.jurisdiction_key, SnapshotRow.topic_key,
+                                     SnapshotRow.generated_at.desc()))
+    seen: set[tuple[str, str]] = set()
+    out = []
+    end = today + dt.timedelta(days=days)
+    for row in rows:
+        if (row.jurisdiction_key, row.topic_key) in seen:
+            continue
+        seen.add((row.jurisdiction_key, row.topic_key))
+        for law in row.data.get("laws", []):
+            d = law.get("effective_date")
+            if d and len(d) == 10 and today.isoformat() <= d <= end.isoformat():
+                out.append(Upcoming(row.jurisdiction, law["name"], d, law.get("status", "unknown")))
+    return sorted(out, key=lambda u: (u.effective_date, u.jurisdiction, u.name))
+
+
+def sources_of(session: Session, ids: set[int]) -> dict[int, list[str]]:
+    """The numbered source URLs each of these snapshots listed."""
+    if not ids:
+        return {}
+    rows = session.scalars(select(SnapshotRow).options(undefer(SnapshotRow.data)).where(SnapshotRow.id.in_(ids)))
+    return {r.id: list(r.data.get("sources") or []) for r in rows}
+
+
+def record(engine: Engine, address: str, change_ids: Sequence[int], message_id: str) -> None:
+    """Remember that the server accepted these changes for this address."""
+    with Session(engine) as session, session.begin():
+        already = set(session.scalars(select(DeliveryRow.change_id).where(
+            DeliveryRow.address == address, DeliveryRow.change_id.in_(change_ids))))
+        session.add_all(DeliveryRow(change_id=c, address=address, message_id=message_id[:300])
+                        for c in change_ids if c not in already)
+
+
+def prepare(engine: Engine, recipient: Recipient, *, sender: str, since: dt.datetime | None, today: dt.date,
+            horizon_days: int = 90) -> Outcome:
+    """Compose one recipient's digest (or find there is nothing to send)."""
+    with Session(engine) as session:
+        views = pending(session, recipient, since)
+        if not views:
+            return Outcome(recipient.address, "empty", f"{recipient.address}: nothing new to send")
+        soon = upcoming(session, {v.row.jurisdiction for v in views}, today, horizon_days)
+        sources = sources_of(session, {v.row.to_id for v in views} | {v.row.from_id for v in views})
+        digest = compose(views, sources=sources, upcoming=soon, today=today, horizon_days=horizon_days)
+    email = build_message(digest, sender=sender, recipient=recipient.address)
+    return Outcome(recipient.address, "ready", "", len(views), digest, email)
+
+
+def send_all(engine: Engine, recipients: Sequence[Recipient], *, sender: str, since: dt.datetime | None,
+             mailer_factory: Callable[[], object] | None, today: dt.date, dry_run: bool = False) -> list[Outcome]:
+    """Compose and send each recipient's digest; record each one the server accepted. With
+    dry_run, compose only. A failure for one recipient costs the others nothing."""
+    check_address(sender)
+    for r in recipients:
+        check_address(r.address)
+    prepared = [prepare(engine, r, sender=sender, since=since, today=today) for r in recipients]
+    ready = [o for o in prepared if o.status == "ready"]
+    if dry_run or not ready:
+        for o in ready:
+            o.status, o.message = "previewed", f"{o.recipient}: {o.changes} change(s) previewed, nothing sent"
+        return prepared
+    assert mailer_factory is not None
+    with mailer_factory() as mailer:
+        for o in ready:
+            try:
+                mailer.send(o.email)
+            except DeliveryFailed as exc:
+                o.status, o.message = "failed", str(exc)
+                continue
+            record(engine, o.recipient, o.digest.change_ids, str(o.email["Message-ID"]))
+            o.status, o.message = "sent", f"{o.recipient}: sent {o.changes} change(s)"
+    return prepared
