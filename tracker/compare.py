@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from tracker import dates
 from tracker.model import Snapshot
@@ -91,22 +92,24 @@ def _side(s: Snapshot, acronyms: dict[str, str], jw: frozenset[str]) -> _Side:
     return side
 
 
+@lru_cache(maxsize=512)
+def _sentence_tokens(text: str) -> tuple[tuple[str, frozenset[str], set[frozenset[str]]], ...]:
+    """Each sentence of a text with its stemmed words and the instrument numbers it gives."""
+    return tuple((s, frozenset(stem(w) for w in fold(s).split()), identifiers(s))
+                 for s in sentences(text, marks=".;!?:"))
+
+
 def _mentioned(text: str, ent: _Entity) -> list[str]:
-    """Sentences of text that name the entity, by acronym or by every word of one of its names."""
+    """Sentences of text that name the entity: by acronym, by its instrument number, or by every
+    word of one of its names."""
+    wanted = [ws for raw in ent.raw_names
+              if len(ws := {stem(w) for w in fold(raw).split() if w not in ("the", "of", "on", "and", "no", "for")}) >= 2]
+    acronym = re.compile(rf"\b{re.escape(ent.names.acronym)}\b") if ent.names.acronym else None
     out = []
-    for sentence in sentences(text, marks=".;!?:"):
-        tokens = {stem(w) for w in fold(sentence).split()}
-        if ent.names.acronym and re.search(rf"\b{re.escape(ent.names.acronym)}\b", sentence):
+    for sentence, tokens, idents in _sentence_tokens(text):
+        if (acronym and acronym.search(sentence)) or (ent.names.ident and ent.names.ident in idents) \
+                or any(ws <= tokens for ws in wanted):
             out.append(sentence)
-            continue
-        if ent.names.ident and ent.names.ident in identifiers(sentence):
-            out.append(sentence)
-            continue
-        for raw in ent.raw_names:
-            words = [stem(w) for w in fold(raw).split() if w not in ("the", "of", "on", "and", "no", "for")]
-            if len(words) >= 2 and set(words) <= tokens:
-                out.append(sentence)
-                break
     return out
 
 
@@ -171,21 +174,78 @@ def _match_facets(old: dict[str, Facet], new: dict[str, Facet]) -> dict[str, Fac
     return {rename.get(k, k): f for k, f in new.items()}
 
 
+# Wording: what a report may rephrase freely. It is compared apart from the facts (below), so
+# deepdiff spends its time on what can be material.
+_WORDING = {"regulator": "role", "law": "summary", "licensing": "text", "other": "text"}
+
+
 def _state(side: _Side, facet_map: dict[str, Facet]) -> dict:
+    """The facts of one side, keyed by resolved entity: what deepdiff compares."""
     s = side.snap
     return {
-        "regulator": {e.key: {k: e.fields[k] for k in ("name", "acronym", "role")} for e in side.regulators},
-        "law": {e.key: {k: e.fields[k] for k in ("name", "effective_date", "status", "summary")}
-                for e in side.laws},
+        "regulator": {e.key: {k: e.fields[k] for k in ("name", "acronym")} for e in side.regulators},
+        "law": {e.key: {k: e.fields[k] for k in ("name", "effective_date", "status")} for e in side.laws},
         "stance": {"trading": {"value": s.stance.trading}},
         "licensing": {
             "required": {"value": s.licensing.required},
-            **{k: {"amounts": "; ".join(sorted(f"{a.currency} {a.value:g}" for a in f.amounts)), "text": f.text}
+            **{k: {"amounts": "; ".join(sorted(f"{a.currency} {a.value:g}" for a in f.amounts))}
                for k, f in facet_map.items() if f.present},
         },
-        "other": {slug(sec.heading): {"heading": sec.heading, "text": " ".join([sec.text, *sec.items]).strip()}
-                  for sec in s.sections if sec.kind == "other"},
+        "other": {slug(sec.heading): {"heading": sec.heading} for sec in s.sections if sec.kind == "other"},
     }
+
+
+def _differing(old: dict, new: dict) -> tuple[dict, dict]:
+    """Both states cut down to the entities that differ: equal entities need no deepdiff at all."""
+    a: dict = {}
+    b: dict = {}
+    for category in old:
+        o, n = old[category], new[category]
+        keys = [k for k in o.keys() | n.keys() if o.get(k) != n.get(k)]
+        a[category] = {k: o[k] for k in keys if k in o}
+        b[category] = {k: n[k] for k in keys if k in n}
+    return a, b
+
+
+def _wording(side: _Side, facet_map: dict[str, Facet]) -> dict[str, dict[str, str]]:
+    """The free text of one side by category and key: descriptions, roles, section texts."""
+    s = side.snap
+    return {
+        "regulator": {e.key: e.fields["role"] or "" for e in side.regulators},
+        "law": {e.key: e.fields["summary"] or "" for e in side.laws},
+        "licensing": {k: f.text for k, f in facet_map.items() if f.present},
+        "other": {slug(sec.heading): " ".join([sec.text, *sec.items]).strip() for sec in s.sections
+                  if sec.kind == "other"},
+    }
+
+
+def _reworded(old: dict, new: dict, a: _Side, old_facets: dict[str, Facet]) -> list[Change]:
+    """A non-material change for every entity both sides hold whose description was rephrased."""
+    names = {e.key: e.names.display for e in a.regulators + a.laws}
+    out = []
+    for category, texts in old.items():
+        for key, before in texts.items():
+            after = new[category].get(key)
+            if after is not None and after != before:
+                entity = names.get(key) or (old_facets[key].label if category == "licensing" else key)
+                out.append(Change(category, "changed", entity, key, _WORDING[category], before, after,
+                                  material=False))
+    return out
+
+
+class _Around:
+    """The neighbours of a pair, prepared only if a removal or an addition asks about them."""
+
+    def __init__(self, before, after, acronyms, jw) -> None:
+        self._snaps = {"before": before, "after": after}
+        self._sides: dict[str, _Side | None] = {}
+        self._args = (acronyms, jw)
+
+    def side(self, which: str) -> _Side | None:
+        if which not in self._sides:
+            snap = self._snaps[which]
+            self._sides[which] = _side(snap, *self._args) if snap is not None else None
+        return self._sides[which]
 
 
 def _found_in(ent: _Entity, side: _Side | None, category: str) -> bool:
@@ -218,22 +278,27 @@ def compare(older: Snapshot, newer: Snapshot, *, before: Snapshot | None = None,
     _assign(a.regulators, b.regulators, b.text)
     _assign(a.laws, b.laws, b.text)
     new_facets = _match_facets(a.facets, b.facets)
-    around = {name: _side(x, acronyms, jw) if x is not None else None
-              for name, x in (("before", before), ("after", after))}
-    old_state, new_state = _state(a, a.facets), _state(b, new_facets)
+    around = _Around(before, after, acronyms, jw)
+    old_state, new_state = _differing(_state(a, a.facets), _state(b, new_facets))
     diff = DeepDiff(old_state, new_state, threshold_to_diff_deeper=0, view="tree")
 
     ents = {("regulator", "old"): {e.key: e for e in a.regulators}, ("regulator", "new"): {e.key: e for e in b.regulators},
             ("law", "old"): {e.key: e for e in a.laws}, ("law", "new"): {e.key: e for e in b.laws}}
-    changes: list[Change] = []
+    old_text, new_text = _wording(a, a.facets), _wording(b, new_facets)
+    changes = _reworded(old_text, new_text, a, a.facets)
     for report, levels in diff.items():
         for level in levels:
             path = level.path(output_format="list")
             category, key = path[0], path[1]
-            if report == "dictionary_item_added" and len(path) == 2:
-                changes.append(_added(category, key, level.t2, ents, new_facets, a, around["before"]))
+            if category == "other" and len(path) == 2 and report in ("dictionary_item_added", "dictionary_item_removed"):
+                added = report == "dictionary_item_added"
+                text = (new_text if added else old_text)["other"].get(key)
+                changes.append(Change("other", "added" if added else "removed", (level.t2 if added else level.t1)["heading"],
+                                      key, old=None if added else text, new=text if added else None, material=False))
+            elif report == "dictionary_item_added" and len(path) == 2:
+                changes.append(_added(category, key, level.t2, ents, new_facets, a, around.side("before")))
             elif report == "dictionary_item_removed" and len(path) == 2:
-                changes.append(_removed(category, key, level.t1, ents, a.facets, new_facets, b, around["after"]))
+                changes.append(_removed(category, key, level.t1, ents, a.facets, new_facets, b, around.side("after")))
             elif report in ("values_changed", "type_changes") and len(path) == 3:
                 change = _changed(category, key, path[2], level.t1, level.t2, ents, a.facets, new_facets, newer)
                 if change is not None:
@@ -256,7 +321,7 @@ def _added(category, key, value, ents, new_facets, older: _Side, before: _Side |
         already = stated_elsewhere(f.label, older.text) if f.known else None
         return Change(category, "added", _facet_name(f), key, new=f.value() or f.text,
                       material=not back and already is None, omission=back, evidence=already)
-    return Change(category, "added", value.get("heading", key), key, new=value.get("text"), material=False)
+    raise AssertionError(f"no addition of {category}")
 
 
 def _removed(category, key, value, ents, old_facets, new_facets, newer: _Side, after: _Side | None) -> Change:
@@ -276,8 +341,7 @@ def _removed(category, key, value, ents, old_facets, new_facets, newer: _Side, a
         return Change(category, "removed", _facet_name(f), key, old=f.value() or f.text,
                       material=not omitted and still is None, confirmed=evidence is not None, omission=omitted,
                       evidence=evidence or still)
-    return Change(category, "removed", value.get("heading", key), key, old=value.get("text"), material=False,
-                  confirmed=None)
+    raise AssertionError(f"no removal of {category}")
 
 
 def _changed(category, key, fld, old, new, ents, old_facets, new_facets, newer: Snapshot) -> Change | None:
@@ -293,7 +357,7 @@ def _changed(category, key, fld, old, new, ents, old_facets, new_facets, newer: 
         if fld == "amounts":
             return Change("licensing", "changed", fo.label, key, fo.label, fo.value(), fn.value(),
                           material=amounts_contradict(fo.amounts, fn.amounts), evidence=fn.text)
-        return Change("licensing", "changed", fo.label, key, "text", old, new, material=False)
+        return None
     if category == "other":
         return Change("other", "changed", key, key, fld, old, new, material=False)
     eo, en = ents[(category, "old")][key], ents[(category, "new")][key]

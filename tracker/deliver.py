@@ -82,7 +82,8 @@ def pending(session: Session, recipient: Recipient, since: dt.datetime | None) -
     every one from that date on whether sent or not."""
     older = aliased(SnapshotRow)
     newer = aliased(SnapshotRow)
-    stmt = (select(ChangeRow, older.generated_at).join(older, ChangeRow.from_id == older.id)
+    stmt = (select(*ChangeRow.__table__.c, older.generated_at.label("from_at"))
+            .join(older, ChangeRow.from_id == older.id)
             .join(newer, ChangeRow.to_id == newer.id).where(ChangeRow.material.is_(True)))
     if recipient.jurisdictions:
         stmt = stmt.where(newer.jurisdiction_key.in_([jurisdiction_key(j) for j in recipient.jurisdictions]))
@@ -94,7 +95,7 @@ def pending(session: Session, recipient: Recipient, since: dt.datetime | None) -
         sent = exists().where(DeliveryRow.change_id == ChangeRow.id, DeliveryRow.address == recipient.address)
         stmt = stmt.where(~sent)
     stmt = stmt.order_by(ChangeRow.jurisdiction, ChangeRow.topic, ChangeRow.to_generated_at, ChangeRow.position)
-    return [ChangeView(c, at) for c, at in session.execute(stmt)]
+    return [ChangeView(row, row.from_at) for row in session.execute(stmt)]
 
 
 def upcoming(session: Session, places: set[str], today: dt.date, days: int) -> list[Upcoming]:

@@ -3,12 +3,26 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 LAW_STATUSES = ("draft", "adopted", "in_force", "repealed", "unknown")
 STANCES = ("legal_regulated", "legal_unregulated", "restricted", "banned", "unclear")
 CATEGORIES = ("regulator", "law", "licensing", "stance", "other")
 KINDS = ("added", "removed", "changed")
+
+
+# What identifies a report rather than what it says.
+_PROVENANCE = frozenset({"generated_at", "generator", "source", "unverified_facts"})
+
+
+def _plain(value: object) -> object:
+    """Dataclasses as dicts and tuples as lists, recursively (dataclasses.asdict without its copies)."""
+    fields = getattr(value, "__dataclass_fields__", None)
+    if fields is not None:
+        return {name: _plain(getattr(value, name)) for name in fields}
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    return value
 
 
 @dataclass(frozen=True)
@@ -85,16 +99,24 @@ class Snapshot:
     sources: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
-        """The snapshot as plain JSON-ready data (tuples become lists)."""
-        return json.loads(json.dumps(asdict(self)))
-
-    def canonical_json(self) -> str:
-        """Key-sorted, compact JSON: the form that is hashed and written to snapshots/."""
-        return json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        """The snapshot as plain JSON-ready data (tuples become lists). Computed once: treat the
+        result as read-only."""
+        cached = self.__dict__.get("_dict")
+        if cached is None:
+            cached = _plain(self)
+            self.__dict__["_dict"] = cached
+        return cached
 
     def sha256(self) -> str:
-        """SHA-256 of the canonical JSON: equal hashes mean nothing to compare."""
-        return hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()
+        """SHA-256 of the canonical JSON of what the report says, leaving out when and by whom it
+        was generated: equal hashes mean nothing to compare. Computed once."""
+        cached = self.__dict__.get("_sha256")
+        if cached is None:
+            facts = {k: v for k, v in self.to_dict().items() if k not in _PROVENANCE}
+            text = json.dumps(facts, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+            cached = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            self.__dict__["_sha256"] = cached  # a frozen dataclass may still memoise outside its fields
+        return cached
 
     @classmethod
     def from_dict(cls, data: dict) -> "Snapshot":

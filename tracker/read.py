@@ -64,8 +64,11 @@ def decode(data: bytes, path: Path) -> str:
     return _text_only(text, path)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+
+
 def _text_only(text: str, path: Path) -> str:
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
+    controls = len(_CONTROL.findall(text))
     if controls > max(8, len(text) // 200):
         raise ReportRejected(f"{path}: is a binary file, not a text report")
     return text

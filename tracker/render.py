@@ -6,10 +6,11 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 from functools import lru_cache
 from itertools import groupby
 
-from tracker.db import ChangeRow, SnapshotRow
+from tracker.db import SnapshotRow
 from tracker.store import iso
 
 _ANSI = {"added": "\033[32m", "removed": "\033[31m", "changed": "\033[33m", "bold": "\033[1m", "dim": "\033[2m",
@@ -19,9 +20,10 @@ _SIGN = {"added": "+", "removed": "-", "changed": "~"}
 
 @dataclass(frozen=True)
 class ChangeView:
-    """A stored change with the instants of its two snapshots, as every renderer reads it."""
+    """A stored change (a row with the changes table's columns) and the instant of its older
+    snapshot, as every renderer reads it."""
 
-    row: ChangeRow
+    row: Any
     from_at: dt.datetime
 
     def to_dict(self) -> dict:
@@ -61,7 +63,7 @@ def facts_text(v: object) -> str:
     return value_text({**v, "name": ""}).strip() if isinstance(v, dict) else ""
 
 
-def describe(c: ChangeRow) -> str:
+def describe(c: Any) -> str:
     """One line of plain words for a change."""
     if c.kind == "changed":
         what = f"{c.category} {c.entity}" if c.category != "stance" else "trading stance"
@@ -78,7 +80,7 @@ def describe(c: ChangeRow) -> str:
     return line
 
 
-def note(c: ChangeRow) -> str:
+def note(c: Any) -> str:
     """What a reader should know about a change beyond its facts (removals and omissions)."""
     if c.omission and c.kind == "removed":
         return "left out of this report but back in the next: an omission, not a removal"
@@ -209,6 +211,9 @@ def snapshot_text(row: SnapshotRow) -> str:
     return "\n".join(lines) + "\n"
 
 
-def dumps(data: object) -> str:
-    """JSON as the tracker prints it."""
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+def dumps(data: object, *, pretty: bool = True) -> str:
+    """JSON as the tracker prints it: indented, or compact for long documents (the C encoder runs
+    only without indentation, and a changelog can hold tens of thousands of changes)."""
+    if pretty:
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -136,8 +137,10 @@ def _clauses(text: str) -> list[str]:
     return sentences(text, marks=".;")
 
 
+@lru_cache(maxsize=512)
 def facets(requirements: tuple[str, ...], lead: str = "") -> dict[str, Facet]:
-    """The facets a licensing section states: keyed by concept label, or by an item's own words."""
+    """The facets a licensing section states: keyed by concept label, or by an item's own words.
+    Cached: callers must treat the result as read-only."""
     out: dict[str, Facet] = {}
     loose: list[Facet] = []
 

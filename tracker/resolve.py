@@ -28,6 +28,7 @@ _KINDS = {"act": "statute", "law": "statute", "ordinance": "statute", "code": "s
           "circular": "guidance", "opinion": "guidance", "communique": "guidance"}
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Case-folded ASCII with punctuation turned to spaces."""
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
@@ -67,24 +68,41 @@ class Names:
 
 
 def acronym_map(texts: list[str]) -> dict[str, str]:
-    """Acronyms the text defines: 'Astana International Financial Centre (AIFC)' -> AIFC."""
+    """Acronyms the texts define: 'Astana International Financial Centre (AIFC)' -> AIFC."""
     found: dict[str, str] = {}
     for text in texts:
-        for m in re.finditer(r"((?:[A-Z][\w'’-]+\s+(?:(?:of|the|and|for|on|de|do|da|des)\s+){0,2}){1,8}[A-Z][\w'’-]+)"
-                             r"\s+\(([A-Z][A-Za-z&]{1,9})\)", text):
-            long_, short = m.group(1), m.group(2)
-            initials = "".join(w[0] for w in re.findall(r"[A-Za-z]+", long_) if w[0].isupper())
-            if short[0].upper() in initials and short.upper() not in found:
-                found[short.upper()] = long_
+        for short, long_ in _acronyms_in(text).items():
+            found.setdefault(short, long_)
+    return found
+
+
+@lru_cache(maxsize=256)
+def _acronyms_in(text: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for m in re.finditer(r"((?:[A-Z][\w'’-]+\s+(?:(?:of|the|and|for|on|de|do|da|des)\s+){0,2}){1,8}[A-Z][\w'’-]+)"
+                         r"\s+\(([A-Z][A-Za-z&]{1,9})\)", text):
+        long_, short = m.group(1), m.group(2)
+        initials = "".join(w[0] for w in re.findall(r"[A-Za-z]+", long_) if w[0].isupper())
+        if short[0].upper() in initials and short.upper() not in found:
+            found[short.upper()] = long_
     return found
 
 
 def names_of(name: str, acronym: str | None, aliases: tuple[str, ...], jurisdiction_words: frozenset[str],
              acronyms: dict[str, str]) -> Names:
-    """Prepare an entity's names: folded, stemmed, the jurisdiction and filler words dropped."""
-    raw = [name, *aliases]
+    """Prepare an entity's names: folded, stemmed, the jurisdiction and filler words dropped, the
+    acronyms the reports define expanded."""
+    words = {w.upper() for text in (name, *aliases) for w in fold(text).split()}
+    relevant = tuple(sorted((w, acronyms[w]) for w in words if w in acronyms))
+    return _names_of(name, acronym, tuple(aliases), jurisdiction_words, relevant)
+
+
+@lru_cache(maxsize=8192)
+def _names_of(name: str, acronym: str | None, aliases: tuple[str, ...], jurisdiction_words: frozenset[str],
+              relevant: tuple[tuple[str, str], ...]) -> Names:
+    acronyms = dict(relevant)
     variants = []
-    for text in raw:
+    for text in (name, *aliases):
         words = fold(text).split()
         expanded: list[str] = []
         for w in words:

@@ -4,18 +4,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, or_, select, text
+from sqlalchemy import delete, insert, or_, select, text
 from sqlalchemy.orm import Session, undefer
 
-from tracker.compare import Change, compare
 from tracker.db import ChangeRow, SnapshotRow
 from tracker.errors import DuplicateSnapshot, NotFound
 from tracker.jurisdictions import canonical_jurisdiction, jurisdiction_key
 from tracker.model import Snapshot
-from tracker.parse import PARSER_VERSION
 
 
 def topic_key(topic: str) -> str:
@@ -74,6 +73,8 @@ class Stored:
 def store_snapshot(session: Session, snap: Snapshot, *, raw_text: str, sha256: str, source_name: str,
                    replace: bool = False, label: str | None = None) -> Stored:
     """Store one parsed report and recompute the changes of the pairs it touches."""
+    from tracker.parse import PARSER_VERSION
+
     jkey, tkey = jurisdiction_key(snap.jurisdiction), topic_key(snap.topic)
     lock_timeline(session, jkey, tkey)
     existing = find_by_sha(session, sha256)
@@ -109,10 +110,20 @@ def _timeline(session: Session, jkey: str, tkey: str) -> list[tuple[int, dt.date
 
 def recompute_around(session: Session, jkey: str, tkey: str, at: dt.datetime) -> None:
     """Recompute exactly the pairs whose changes depend on the snapshot at `at`: the pair into it,
-    the pair out of it, and the pairs on either side (whose omissions it decides)."""
+    the pair out of it, and, where they hold an unexplained removal or an addition (whose
+    omission marks it decides), the pairs on either side."""
     line = _timeline(session, jkey, tkey)
     pos = next((i for i, (_, t) in enumerate(line) if t >= at), len(line))
-    recompute_pairs(session, line, range(max(1, pos - 1), min(len(line), pos + 3)))
+    positions = [pos, pos + 1]
+    if pos - 1 >= 1 and _has(session, line[pos - 1][0], ChangeRow.kind == "removed", ChangeRow.confirmed.is_(False)):
+        positions.append(pos - 1)
+    if pos + 2 < len(line) and _has(session, line[pos + 2][0], ChangeRow.kind == "added"):
+        positions.append(pos + 2)
+    recompute_pairs(session, line, sorted(positions))
+
+
+def _has(session: Session, to_id: int, *conditions) -> bool:
+    return session.scalar(select(ChangeRow.id).where(ChangeRow.to_id == to_id, *conditions).limit(1)) is not None
 
 
 def recompute_timeline(session: Session, jkey: str, tkey: str) -> None:
@@ -123,9 +134,33 @@ def recompute_timeline(session: Session, jkey: str, tkey: str) -> None:
     recompute_pairs(session, line, range(1, len(line)), delete_first=False)
 
 
+# Parsed snapshots by (id, facts hash): a bulk ingest reads the same neighbours again and again.
+_CACHE: OrderedDict[tuple[int, str], Snapshot] = OrderedDict()
+_CACHE_SIZE = 256
+
+
+def _snapshots(session: Session, ids: list[int]) -> dict[int, tuple[SnapshotRow, Snapshot]]:
+    """Rows (without their raw text) and parsed snapshots for these ids, from the cache where it can."""
+    rows = {r.id: r for r in session.scalars(select(SnapshotRow).where(SnapshotRow.id.in_(ids)))}
+    missing = [i for i, r in rows.items() if (i, r.facts_sha256) not in _CACHE]
+    if missing:
+        for i, data in session.execute(select(SnapshotRow.id, SnapshotRow.data).where(SnapshotRow.id.in_(missing))):
+            _CACHE[(i, rows[i].facts_sha256)] = Snapshot.from_dict(data)
+            if len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
+    out = {}
+    for i, r in rows.items():
+        key = (i, r.facts_sha256)
+        _CACHE.move_to_end(key)
+        out[i] = (r, _CACHE[key])
+    return out
+
+
 def recompute_pairs(session: Session, line: Sequence[tuple[int, dt.datetime]], to_positions: Iterable[int],
                     *, delete_first: bool = True) -> None:
     """Replace the stored changes of the pairs ending at `to_positions` of the timeline `line`."""
+    from tracker.compare import compare
+
     positions = [p for p in to_positions if 1 <= p < len(line)]
     if not positions:
         return
@@ -133,25 +168,25 @@ def recompute_pairs(session: Session, line: Sequence[tuple[int, dt.datetime]], t
     if delete_first:
         session.execute(delete(ChangeRow).where(ChangeRow.to_id.in_(ids)))
     need = sorted({line[k][0] for p in positions for k in range(p - 2, p + 2) if 0 <= k < len(line)})
-    rows = {r.id: r for r in session.scalars(select(SnapshotRow).options(undefer(SnapshotRow.data))
-                                             .where(SnapshotRow.id.in_(need)))}
-    snaps = {i: Snapshot.from_dict(r.data) for i, r in rows.items()}
+    loaded = _snapshots(session, need)
+    snap = lambda k: loaded[line[k][0]][1] if 0 <= k < len(line) else None
+    rows: list[dict] = []
     for p in positions:
-        older, newer = rows[line[p - 1][0]], rows[line[p][0]]
-        before = snaps.get(line[p - 2][0]) if p >= 2 else None
-        after = snaps.get(line[p + 1][0]) if p + 1 < len(line) else None
+        older, newer = loaded[line[p - 1][0]][0], loaded[line[p][0]][0]
         if older.facts_sha256 == newer.facts_sha256:
             continue
-        changes = compare(snaps[older.id], snaps[newer.id], before=before, after=after)
-        session.add_all(_rows(changes, older, newer))
+        changes = compare(snap(p - 1), snap(p), before=snap(p - 2) if p >= 2 else None, after=snap(p + 1))
+        rows.extend(_rows(changes, older, newer))
+    if rows:
+        session.execute(insert(ChangeRow), rows)
 
 
-def _rows(changes: list[Change], older: SnapshotRow, newer: SnapshotRow) -> list[ChangeRow]:
-    return [ChangeRow(from_id=older.id, to_id=newer.id, to_generated_at=newer.generated_at,
-                      jurisdiction=newer.jurisdiction, topic=newer.topic, category=c.category, kind=c.kind,
-                      entity=c.entity, entity_key=c.entity_key[:300], field=c.field, old=c.old, new=c.new,
-                      material=c.material, confirmed=c.confirmed, omission=c.omission, refinement=c.refinement,
-                      evidence=c.evidence, citations=list(c.citations), position=n)
+def _rows(changes: list, older: SnapshotRow, newer: SnapshotRow) -> list[dict]:
+    return [dict(from_id=older.id, to_id=newer.id, to_generated_at=newer.generated_at,
+                 jurisdiction=newer.jurisdiction, topic=newer.topic, category=c.category, kind=c.kind,
+                 entity=c.entity, entity_key=c.entity_key[:300], field=c.field, old=c.old, new=c.new,
+                 material=c.material, confirmed=c.confirmed, omission=c.omission, refinement=c.refinement,
+                 evidence=c.evidence, citations=list(c.citations), position=n)
             for n, c in enumerate(changes)]
 
 
@@ -203,24 +238,27 @@ class ChangeQuery:
     include_immaterial: bool = False
 
 
-def query_changes(session: Session, q: ChangeQuery) -> list[tuple[ChangeRow, dt.datetime]]:
-    """Stored changes, each with its older snapshot's instant, by jurisdiction, topic, date."""
+def query_changes(session: Session, q: ChangeQuery) -> list[tuple]:
+    """Stored changes (as light rows with the changes' columns), each with its older snapshot's
+    instant, by jurisdiction, topic and date."""
     from sqlalchemy.orm import aliased
     older = aliased(SnapshotRow)
-    newer = aliased(SnapshotRow)
-    stmt = (select(ChangeRow, older.generated_at).join(older, ChangeRow.from_id == older.id)
-            .join(newer, ChangeRow.to_id == newer.id))
+    stmt = (select(*ChangeRow.__table__.c, older.generated_at.label("from_at"))
+            .join(older, ChangeRow.from_id == older.id))
+    if q.jurisdiction or q.topic:
+        newer = aliased(SnapshotRow)
+        stmt = stmt.join(newer, ChangeRow.to_id == newer.id)
+        if q.jurisdiction:
+            stmt = stmt.where(newer.jurisdiction_key == resolve_jurisdiction(session, q.jurisdiction)[0])
+        if q.topic:
+            stmt = stmt.where(newer.topic_key == topic_key(q.topic))
     if q.since is not None:
         stmt = stmt.where(ChangeRow.to_generated_at >= q.since)
     if q.until is not None:
         stmt = stmt.where(ChangeRow.to_generated_at <= q.until)
-    if q.jurisdiction:
-        stmt = stmt.where(newer.jurisdiction_key == resolve_jurisdiction(session, q.jurisdiction)[0])
-    if q.topic:
-        stmt = stmt.where(newer.topic_key == topic_key(q.topic))
     if q.categories:
         stmt = stmt.where(ChangeRow.category.in_(q.categories))
     if not q.include_immaterial:
         stmt = stmt.where(ChangeRow.material.is_(True))
     stmt = stmt.order_by(ChangeRow.jurisdiction, ChangeRow.topic, ChangeRow.to_generated_at, ChangeRow.position)
-    return [(c, at) for c, at in session.execute(stmt)]
+    return [(row, row.from_at) for row in session.execute(stmt)]

@@ -104,7 +104,7 @@ def diff(
         if fmt is Format.json:
             doc = {"since": since, **({"until": until} if until else {}),
                    "changes": [v.to_dict() for v in views]}
-            text = dumps(doc)
+            text = dumps(doc, pretty=len(views) < 200)
         elif fmt is Format.markdown:
             text = f"# Regulatory changes since {since}\n\n" + changes_markdown(views)
         elif fmt is Format.html:
