@@ -72,15 +72,24 @@ def corpus() -> Path:
     return CORPUS
 
 
-def run_tracker(*args: str, db: str | None = None, cwd: Path | None = None, env: dict | None = None,
-                timeout: float = 120) -> subprocess.CompletedProcess:
-    """Run the real command line in a subprocess."""
+TRACKER = [sys.executable, "-m", "tracker"]
+
+
+def tracker_env(db: str | None = None, env: dict | None = None) -> dict:
+    """The environment the real command line runs in: none of the caller's TRACKER_* settings, no
+    colour, no snapshot JSON unless asked, and the database `db`."""
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
     full_env.update({"NO_COLOR": "1", "COLUMNS": "200", "TRACKER_SNAPSHOTS_DIR": ""})
     if db:
         full_env["TRACKER_DATABASE_URL"] = db
     full_env.update(env or {})
-    return subprocess.run([sys.executable, "-m", "tracker", *args], cwd=cwd, env=full_env, capture_output=True,
+    return full_env
+
+
+def run_tracker(*args: str, db: str | None = None, cwd: Path | None = None, env: dict | None = None,
+                timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run the real command line in a subprocess."""
+    return subprocess.run([*TRACKER, *args], cwd=cwd, env=tracker_env(db, env), capture_output=True,
                           text=True, timeout=timeout, stdin=subprocess.DEVNULL)
 
 

@@ -4,26 +4,14 @@ from __future__ import annotations
 import random
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reports import report
+from tests_helpers import changelog, count
 from tracker.db import ChangeRow, SnapshotRow
 from tracker.errors import DuplicateSnapshot
 from tracker.pipeline import ingest_file
-from tracker.store import ChangeQuery, query_changes
-
-
-def changelog(engine) -> list[tuple]:
-    with Session(engine) as s:
-        return sorted((c.jurisdiction, c.to_generated_at.isoformat(), at.isoformat(), c.category, c.kind,
-                       c.entity_key, c.field, str(c.old), str(c.new), c.material, c.omission)
-                      for c, at in query_changes(s, ChangeQuery(include_immaterial=True)))
-
-
-def count(engine, model) -> int:
-    with Session(engine) as s:
-        return s.scalar(select(func.count()).select_from(model))
 
 
 def test_the_changelog_does_not_depend_on_the_ingest_order(engine, db_url, corpus, tmp_path):

@@ -1,7 +1,11 @@
-"""Shared test data: a small timeline whose report text is hostile."""
+"""Shared test data and probes: a small timeline whose report text is hostile, the stored changelog."""
 from __future__ import annotations
 
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
 from reports import report
+from tracker.store import ChangeQuery, query_changes
 
 HOSTILE = "<script>alert('x')</script> & <b>Board</b>"
 
@@ -28,3 +32,17 @@ def hostile_timeline(tracker, tmp_path):
     r = tracker("ingest", *paths)
     assert r.returncode == 0, r.stderr
     return paths
+
+
+def changelog(engine) -> list[tuple]:
+    """Every stored change, material or not, as comparable tuples free of database ids."""
+    with Session(engine) as s:
+        return sorted((c.jurisdiction, c.to_generated_at.isoformat(), at.isoformat(), c.category, c.kind,
+                       c.entity_key, c.field, str(c.old), str(c.new), c.material, c.omission)
+                      for c, at in query_changes(s, ChangeQuery(include_immaterial=True)))
+
+
+def count(engine, model) -> int:
+    """How many rows a table holds."""
+    with Session(engine) as s:
+        return s.scalar(select(func.count()).select_from(model))
