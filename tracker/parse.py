@@ -17,11 +17,13 @@ from tracker.jurisdictions import canonical_jurisdiction
 from tracker.model import Law, Licensing, Regulator, Section, Snapshot, Stance
 from tracker.resolve import sentences
 
-PARSER_VERSION = 1
+PARSER_VERSION = 2
 DEFAULT_TOPIC = "Regulatory Status"
 
 _BULLET = re.compile(r"^\s*(?:[-*•●▪◦‣–—]|\d{1,3}[.)])\s+")
-_CITES = re.compile(r"\s*((?:\[\d{1,3}\])+)")
+# citation marks: [1][4], [1, 4], [1-3], [1]-[3], with or without spaces between
+_CITE = r"\[\d{1,3}(?:\s*[,;–-]\s*\d{1,3})*\]"
+_CITES = re.compile(rf"\s*((?:{_CITE}(?:\s*[,–-]?\s*(?={_CITE}))?)+)")
 _URL_ITEM = re.compile(r"^\s*(?:\d{1,3}[.)]\s*|[-*•]\s*)?(?:\[\d+\]\s*)?<?https?://\S+>?\s*$")
 _TS = r"(?P<ts>\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?)?(?:\s?Z|\s?UTC|\s?GMT|[+-]\d\d:?\d\d)?)"
 _GENERATED = re.compile(
@@ -31,6 +33,9 @@ _TITLE_SPLIT = re.compile(r"\s+(?:-{1,3}|–|—|\|)\s+|:\s+")
 _OVERVIEW = re.compile(r"\s*(?:regulatory\s+)?(?:overview|report|briefing|summary)\s*$", re.I)
 _BOILERPLATE = re.compile(r"^(methodology|limitations|source data|sources?( & attribution| and attribution)?|"
                           r"primary sources|edit history|related content|references|citations|disclaimer)$", re.I)
+
+
+_CORE = ("regulators", "laws", "stance", "licensing")
 
 
 @dataclass
@@ -47,7 +52,13 @@ def _clean(text: str) -> str:
 
 
 def _citations(text: str) -> tuple[int, ...]:
-    return tuple(dict.fromkeys(int(n) for n in re.findall(r"\[(\d{1,3})\]", text)))
+    """The source numbers a text cites, in order, ranges expanded ("[2-4]" cites 2, 3 and 4)."""
+    found: list[int] = []
+    for mark in _CITES.findall(text):
+        for a, b in re.findall(r"(\d{1,3})(?:\]?\s*[–-]\s*\[?(\d{1,3}))?", mark):
+            lo, hi = int(a), int(b or a)
+            found.extend(range(lo, hi + 1) if lo <= hi <= lo + 50 else (lo, hi))
+    return tuple(dict.fromkeys(found))
 
 
 def _strip_md(line: str) -> str:
@@ -67,6 +78,8 @@ def _heading(line: str) -> str | None:
         return None
     if s.endswith(":") and len(s.split()) <= 6 and "," not in s and s[0].isupper():
         return s[:-1].strip()
+    if s.endswith("?") and len(s.split()) <= 8 and s[0].isupper():
+        return s  # "Is Crypto Trading Legal?"
     if s[-1] in ".:;,!?→)" or not s[0].isupper() or len(s.split()) > 9:
         return None
     return s
@@ -77,13 +90,15 @@ def classify_heading(heading: str) -> str:
     h = heading.casefold()
     if _BOILERPLATE.match(h):
         return "boilerplate"
-    if re.search(r"licen[cs]|registration requirement|authori[sz]ation requirement|authori[sz]ation regime", h):
+    if re.search(r"licen[cs]|registration (requirement|regime|obligation)|authori[sz]ation (requirement|regime)|"
+                 r"\bpermits?\b", h):
         return "licensing"
     if re.search(r"regulat\w* (bod|authorit|agenc|institution)|regulators?\b|supervis\w* (bod|authorit)|"
-                 r"competent authorit|authorities\b", h):
+                 r"competent authorit|authorities\b|supervisors\b|oversight bod|\bagencies\b|"
+                 r"who (regulates|supervises|oversees)", h):
         return "regulators"
-    if re.search(r"legislat|legal (framework|basis)|\blaws?\b|statut|regulatory framework|"
-                 r"laws and regulations|key regulations", h):
+    if re.search(r"legislat|legal (framework|basis|instruments?)|\blaws?\b|statut|regulatory framework|"
+                 r"\bregulations\b|\brules\b|\bacts\b", h):
         return "laws"
     if re.search(r"stance|position|trading|exchanges|legality|legal status", h):
         return "stance"
@@ -143,9 +158,12 @@ def _items(lines: list[str]) -> tuple[list[str], list[str], list[list[str]], lis
     return paras, items, rows, urls
 
 
+_DASH_SEP = re.compile(r"\s(?:[–—]|--?)\s")
+
+
 def _name_and_rest(item: str) -> tuple[str, str]:
-    """'Name (X): description' -> ('Name (X)', 'description'); the split is the first colon
-    outside parentheses, else a dash, else the first clause."""
+    """'Name (X): description' -> ('Name (X)', 'description'); the split is the first colon or
+    spaced dash outside parentheses, else the first clause."""
     text = _strip_md(item)
     depth = 0
     for i, ch in enumerate(text):
@@ -153,11 +171,10 @@ def _name_and_rest(item: str) -> tuple[str, str]:
             depth += 1
         elif ch in ")]":
             depth = max(0, depth - 1)
-        elif ch == ":" and depth == 0 and (i + 1 == len(text) or text[i + 1] == " "):
+        elif depth == 0 and ch == ":" and (i + 1 == len(text) or text[i + 1] == " "):
             return text[:i].strip(), text[i + 1:].strip()
-    m = re.search(r"\s[–—-]\s", text)
-    if m and m.start() < 160:
-        return text[:m.start()].strip(), text[m.end():].strip()
+        elif depth == 0 and i < 160 and (m := _DASH_SEP.match(text, i)):
+            return text[:i].strip(), text[m.end():].strip()
     m = re.search(r"[,;]\s", text)
     if m and m.start() < 160:
         return text[:m.start()].strip(), text[m.end():].strip()
@@ -344,6 +361,49 @@ def _by_content(regulators: list[Regulator], laws: list[Law], sections: list[Sec
     return regulators, laws, kept
 
 
+_TERMINAL = re.compile(r"[.!?:;)\]→\"'”*|]$")
+
+
+def _unwrap(lines: list[str]) -> list[str]:
+    """Join what a hard-wrapped or nested list spreads over several lines, so that every item is
+    one line: an indented line continuing a bullet, the rest of a long line cut mid-sentence, and a
+    nested bullet, which is a detail of its parent (unless the parent introduces a list: "…:")."""
+    out: list[str] = []
+    item_indent: int | None = None  # the indentation of the bullet the last line belongs to
+    introduced = False  # whether that bullet introduced the nested list now being read
+    last = -1  # index in `out` of the last non-blank line
+    for line in lines:
+        s = line.strip()
+        if not s:
+            out.append(line)
+            continue
+        indent = len(line) - len(line.lstrip())
+        bullet = bool(_BULLET.match(s)) and not _URL_ITEM.match(s)
+        prev = out[last].rstrip() if last >= 0 else ""
+        if bullet and item_indent is not None and indent > item_indent:
+            detail = _BULLET.sub("", s, count=1)
+            introduced = introduced or prev.endswith(":")
+            if introduced:
+                out.append(" " * item_indent + s)  # a list the parent introduces: its items are peers
+                last = len(out) - 1
+            else:
+                sep = "; " if _name_and_rest(_BULLET.sub("", prev.strip(), count=1))[1] else ": "
+                out[last] = prev + sep + detail
+            continue
+        continues_item = item_indent is not None and not bullet and indent > item_indent
+        continues_line = (not bullet and prev and len(prev.strip()) >= 60 and not _TERMINAL.search(prev)
+                          and not _URL_ITEM.match(prev.strip()) and not s.startswith(("|", "#", "**"))
+                          and not prev.lstrip().startswith("|") and _heading(prev) is None)
+        if last >= 0 and (continues_item or continues_line) and not s.startswith("|"):
+            out[last] = prev + " " + s
+            continue
+        out.append(line)
+        last = len(out) - 1
+        item_indent = indent if bullet else None
+        introduced = False
+    return out
+
+
 def _split_blocks(lines: list[str]) -> tuple[list[str], list[_Block]]:
     """Body lines -> (summary lines, sections)."""
     summary: list[str] = []
@@ -373,8 +433,17 @@ def parse_report(text: str, *, name: str = "report") -> Snapshot:
     report_date = dt.date.fromisoformat(generated_at[:10])
 
     title_line = _strip_md(lines[nonempty[0]]).lstrip("#").strip()
-    header = [lines[i].strip() for i in nonempty if i < gen_i]
-    question = next((h for h in header if re.match(r"^(what|how|which)\b", h, re.I)), None)
+    # The "Generated by" line opens the body, unless the report puts it after the sections: then the
+    # header ends before the first regulator, law, stance or licensing heading (at the question,
+    # where there is one) and the body runs from there without the "Generated by" line.
+    body_start = next((i for i in nonempty if nonempty[0] < i < gen_i and _heading(lines[i]) is not None
+                       and classify_heading(_heading(lines[i])) in _CORE), gen_i)
+    header = [(i, lines[i].strip()) for i in nonempty if i < body_start]
+    asked = next(((i, h) for i, h in header if re.match(r"^(what|how|which)\b", h, re.I)), None)
+    question = asked[1] if asked else None
+    if body_start < gen_i:
+        body_start = asked[0] if asked else body_start - 1
+    body = lines[body_start + 1:gen_i] + lines[gen_i + 1:]
     if nonempty[0] == gen_i or _BOILERPLATE.match(title_line) or _heading(title_line) is None and \
             not _TITLE_SPLIT.search(title_line):
         raise ReportRejected(f"{name}: no title line naming the jurisdiction and topic")
@@ -383,7 +452,7 @@ def parse_report(text: str, *, name: str = "report") -> Snapshot:
         raise ReportRejected(f"{name}: the title {title_line[:80]!r} names no jurisdiction")
     jurisdiction = canonical_jurisdiction(place)
 
-    summary_lines, blocks = _split_blocks(lines[gen_i + 1:])
+    summary_lines, blocks = _split_blocks(_unwrap(body))
     regulators: list[Regulator] = []
     laws: list[Law] = []
     stance_text = stance_lead = ""
@@ -433,7 +502,7 @@ def parse_report(text: str, *, name: str = "report") -> Snapshot:
     if not regulators and not laws:
         raise ReportRejected(f"{name}: no recognisable regulator or legislation section; storing it would "
                              "read as everything removed")
-    last = lines[nonempty[-1]].strip()
+    last = lines[max(i for i in nonempty if i != gen_i)].strip()
     if not trailer and not _URL_ITEM.match(last) and not re.search(r"[.!?)\]→\"'”*|:]$", last):
         raise ReportRejected(f"{name}: the report looks truncated (it ends mid-sentence: {last[-40:]!r})")
     if not trailer and not (regulators and laws):
