@@ -68,18 +68,44 @@ def _index() -> tuple[dict[str, str], dict[str, str]]:
     return by_name, canonical
 
 
+def _country_code(tidy: str) -> str | None:
+    by_name, _ = _index()
+    key = _key(tidy)
+    for candidate in (key, re.sub(r"^the ", "", key), re.sub(r"^(republic|kingdom|state) of ", "", key)):
+        if candidate in by_name:
+            return by_name[candidate]
+    return None
+
+
+def is_country(name: str) -> bool:
+    """Whether a name is one that a country goes by."""
+    return _country_code(re.sub(r"\s+", " ", name).strip(" .,:;-*#\"'")) is not None
+
+
 def canonical_jurisdiction(name: str) -> str:
     """The canonical name of a jurisdiction ('UAE' -> 'United Arab Emirates'); a name that is no
     country is returned tidied but as given."""
     tidy = re.sub(r"\s+", " ", name).strip(" .,:;-*#\"'")
-    by_name, canonical = _index()
-    key = _key(tidy)
-    for candidate in (key, re.sub(r"^the ", "", key), re.sub(r"^(republic|kingdom|state) of ", "", key)):
-        if candidate in by_name:
-            return canonical[by_name[candidate]]
-    return tidy
+    code = _country_code(tidy)
+    return _index()[1][code] if code else tidy
 
 
 def jurisdiction_key(name: str) -> str:
     """The key a jurisdiction is looked up by: its canonical name, case-folded."""
     return canonical_jurisdiction(name).casefold()
+
+
+def find_country(text: str) -> tuple[int, int] | None:
+    """Where in `text` the longest country name stands ("Crypto Regulation in Kazakhstan" -> the
+    span of "Kazakhstan"), or None. A name of three letters or fewer counts only in capitals, so
+    that "us" or "per" in prose are no countries."""
+    by_name, _ = _index()
+    words = list(re.finditer(r"[^\W\d_][\w'-]*", text))
+    for n in (5, 4, 3, 2, 1):
+        for i in range(len(words) - n + 1):
+            start, end = words[i].start(), words[i + n - 1].end()
+            written = text[start:end]
+            key = _key(written)
+            if key in by_name and (len(key) > 3 or written.isupper()):
+                return start, end
+    return None
