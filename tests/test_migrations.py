@@ -36,3 +36,23 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 60000
     engine.dispose()
+
+
+def test_upgrading_a_history_from_0001_writes_the_documents_ingest_would_have(engine, corpus):
+    from sqlalchemy.orm import Session
+
+    from tracker.pipeline import ingest_file
+    from tracker.store import ChangeQuery, change_documents
+
+    for f in sorted(corpus.glob("japan_*.txt")):
+        assert ingest_file(engine, f).outcome == "new"
+    everything = ChangeQuery(include_immaterial=True)
+    with Session(engine) as s:
+        at_ingest = change_documents(s, everything)
+    with engine.begin() as conn:
+        command.downgrade(alembic_config(engine, conn), "0001")
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(engine, conn), "head")
+    with Session(engine) as s:
+        assert change_documents(s, everything) == at_ingest
+    assert len(at_ingest) > 5

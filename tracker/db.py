@@ -12,7 +12,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, deferred, mapped_column
 from tracker.errors import DatabaseError
 
 # The newest alembic revision in migrations/versions; a test keeps the two equal.
-SCHEMA_HEAD = "0001"
+SCHEMA_HEAD = "0002"
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -102,6 +102,9 @@ class ChangeRow(Base):
     evidence: Mapped[str | None] = mapped_column(Text)
     citations: Mapped[list] = mapped_column(JSON, default=list)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # the change's CONTRACT JSON object, rendered once at ingest so `tracker diff --format json`
+    # over a long history is a read, not a re-serialisation
+    doc: Mapped[str | None] = mapped_column(Text)
 
 
 class SubscriberRow(Base):

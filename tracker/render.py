@@ -28,16 +28,9 @@ class ChangeView:
 
     def to_dict(self) -> dict:
         """The CONTRACT's JSON object for one change, with the tracker's extra fields."""
-        c = self.row
-        return {
-            "jurisdiction": c.jurisdiction, "topic": c.topic,
-            "from": {"id": c.from_id, "generated_at": iso(self.from_at)},
-            "to": {"id": c.to_id, "generated_at": iso(c.to_generated_at)},
-            "category": c.category, "kind": c.kind, "entity": c.entity, "field": c.field,
-            "old": c.old, "new": c.new, "material": c.material,
-            "confirmed": c.confirmed, "omission": c.omission, "refinement": c.refinement,
-            "evidence": c.evidence, "citations": c.citations or [], "change_id": c.id,
-        }
+        from tracker.store import change_document
+
+        return {**change_document(self.row, self.from_at), "change_id": self.row.id}
 
 
 def value_text(v: object) -> str:
@@ -211,9 +204,13 @@ def snapshot_text(row: SnapshotRow) -> str:
     return "\n".join(lines) + "\n"
 
 
-def dumps(data: object, *, pretty: bool = True) -> str:
-    """JSON as the tracker prints it: indented, or compact for long documents (the C encoder runs
-    only without indentation, and a changelog can hold tens of thousands of changes)."""
-    if pretty:
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+def dumps(data: object) -> str:
+    """JSON as the tracker prints it."""
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def changelog_json(head: dict, documents: Sequence[str]) -> str:
+    """The diff's JSON document: the query's fields, then `changes`, spliced from the documents
+    stored at ingest (a long history is printed without serialising it again)."""
+    opening = json.dumps(head, ensure_ascii=False, separators=(",", ":"))[:-1]
+    return opening + ',"changes":[' + ",".join(documents) + "]}\n"

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import re
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
@@ -182,12 +183,31 @@ def recompute_pairs(session: Session, line: Sequence[tuple[int, dt.datetime]], t
 
 
 def _rows(changes: list, older: SnapshotRow, newer: SnapshotRow) -> list[dict]:
-    return [dict(from_id=older.id, to_id=newer.id, to_generated_at=newer.generated_at,
-                 jurisdiction=newer.jurisdiction, topic=newer.topic, category=c.category, kind=c.kind,
-                 entity=c.entity, entity_key=c.entity_key[:300], field=c.field, old=c.old, new=c.new,
-                 material=c.material, confirmed=c.confirmed, omission=c.omission, refinement=c.refinement,
-                 evidence=c.evidence, citations=list(c.citations), position=n)
-            for n, c in enumerate(changes)]
+    rows = []
+    for n, c in enumerate(changes):
+        row = dict(from_id=older.id, to_id=newer.id, to_generated_at=newer.generated_at,
+                   jurisdiction=newer.jurisdiction, topic=newer.topic, category=c.category, kind=c.kind,
+                   entity=c.entity, entity_key=c.entity_key[:300], field=c.field, old=c.old, new=c.new,
+                   material=c.material, confirmed=c.confirmed, omission=c.omission, refinement=c.refinement,
+                   evidence=c.evidence, citations=list(c.citations), position=n)
+        row["doc"] = json.dumps(change_document(row, older.generated_at), ensure_ascii=False, separators=(",", ":"))
+        rows.append(row)
+    return rows
+
+
+def change_document(c, from_at: dt.datetime) -> dict:
+    """The CONTRACT's JSON object for one change (a row or a dict of the changes table's columns),
+    with the tracker's extra fields."""
+    get = c.get if isinstance(c, dict) else lambda k: getattr(c, k)
+    return {
+        "jurisdiction": get("jurisdiction"), "topic": get("topic"),
+        "from": {"id": get("from_id"), "generated_at": iso(from_at)},
+        "to": {"id": get("to_id"), "generated_at": iso(get("to_generated_at"))},
+        "category": get("category"), "kind": get("kind"), "entity": get("entity"), "field": get("field"),
+        "old": get("old"), "new": get("new"), "material": get("material"),
+        "confirmed": get("confirmed"), "omission": get("omission"), "refinement": get("refinement"),
+        "evidence": get("evidence"), "citations": get("citations") or [],
+    }
 
 
 def resolve_jurisdiction(session: Session, name: str) -> tuple[str, str]:
@@ -238,13 +258,9 @@ class ChangeQuery:
     include_immaterial: bool = False
 
 
-def query_changes(session: Session, q: ChangeQuery) -> list[tuple]:
-    """Stored changes (as light rows with the changes' columns), each with its older snapshot's
-    instant, by jurisdiction, topic and date."""
+def _change_filter(session: Session, q: ChangeQuery, stmt):
     from sqlalchemy.orm import aliased
-    older = aliased(SnapshotRow)
-    stmt = (select(*ChangeRow.__table__.c, older.generated_at.label("from_at"))
-            .join(older, ChangeRow.from_id == older.id))
+
     if q.jurisdiction or q.topic:
         newer = aliased(SnapshotRow)
         stmt = stmt.join(newer, ChangeRow.to_id == newer.id)
@@ -260,5 +276,21 @@ def query_changes(session: Session, q: ChangeQuery) -> list[tuple]:
         stmt = stmt.where(ChangeRow.category.in_(q.categories))
     if not q.include_immaterial:
         stmt = stmt.where(ChangeRow.material.is_(True))
-    stmt = stmt.order_by(ChangeRow.jurisdiction, ChangeRow.topic, ChangeRow.to_generated_at, ChangeRow.position)
-    return [(row, row.from_at) for row in session.execute(stmt)]
+    return stmt.order_by(ChangeRow.jurisdiction, ChangeRow.topic, ChangeRow.to_generated_at, ChangeRow.position)
+
+
+def query_changes(session: Session, q: ChangeQuery) -> list[tuple]:
+    """Stored changes (as light rows with the changes' columns), each with its older snapshot's
+    instant, by jurisdiction, topic and date."""
+    from sqlalchemy.orm import aliased
+
+    older = aliased(SnapshotRow)
+    stmt = (select(*ChangeRow.__table__.c, older.generated_at.label("from_at"))
+            .join(older, ChangeRow.from_id == older.id))
+    return [(row, row.from_at) for row in session.execute(_change_filter(session, q, stmt))]
+
+
+def change_documents(session: Session, q: ChangeQuery) -> list[str]:
+    """The stored JSON object of each change the query selects, with its change_id, in order."""
+    stmt = _change_filter(session, q, select(ChangeRow.id, ChangeRow.doc))
+    return ['{"change_id":%d,%s' % (i, doc[1:]) for i, doc in session.execute(stmt)]

@@ -88,7 +88,7 @@ def diff(
     from sqlalchemy.orm import Session
 
     from tracker.errors import BadValue
-    from tracker.render import ChangeView, changes_html, changes_markdown, changes_text, dumps
+    from tracker.render import ChangeView, changelog_json, changes_html, changes_markdown, changes_text
     from tracker.store import ChangeQuery, parse_instant
 
     cats = tuple(category or ())
@@ -97,20 +97,19 @@ def diff(
         raise BadValue(f"unknown category {bad[0]!r}: use one of {', '.join(CATEGORIES)}")
     q = ChangeQuery(since=parse_instant(since), until=parse_instant(until, end_of_day=True) if until else None,
                     jurisdiction=jurisdiction, topic=topic, categories=cats, include_immaterial=all_)
-    from tracker.store import query_changes
+    from tracker.store import change_documents, query_changes
 
     with Session(engine(ctx, db)) as s:
-        views = [ChangeView(row, at) for row, at in query_changes(s, q)]
         if fmt is Format.json:
-            doc = {"since": since, **({"until": until} if until else {}),
-                   "changes": [v.to_dict() for v in views]}
-            text = dumps(doc, pretty=len(views) < 200)
-        elif fmt is Format.markdown:
-            text = f"# Regulatory changes since {since}\n\n" + changes_markdown(views)
-        elif fmt is Format.html:
-            text = changes_html(views, title=f"Regulatory changes since {since}")
+            text = changelog_json({"since": since, **({"until": until} if until else {})}, change_documents(s, q))
         else:
-            text = changes_text(views, color=output is None and color_wanted())
+            views = [ChangeView(row, at) for row, at in query_changes(s, q)]
+            if fmt is Format.markdown:
+                text = f"# Regulatory changes since {since}\n\n" + changes_markdown(views)
+            elif fmt is Format.html:
+                text = changes_html(views, title=f"Regulatory changes since {since}")
+            else:
+                text = changes_text(views, color=output is None and color_wanted())
     if output is not None:
         output.write_text(text, encoding="utf-8")
     else:
