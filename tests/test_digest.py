@@ -62,6 +62,43 @@ def test_each_change_is_sent_once_and_since_resends(tracker, smtp_server, timeli
     assert len(box.messages) == 2
 
 
+def test_a_reparse_that_recomputes_the_changelog_sends_nothing_again(tracker, db_url, smtp_server, timeline):
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session, undefer
+
+    from tracker.db import SnapshotRow, make_engine
+
+    url, box = smtp_server
+    assert run_digest(tracker, url, "--to", "alice@example.org").returncode == 0
+    engine = make_engine(db_url)
+    with Session(engine) as s, s.begin():  # as an older parser would have left them: reparse rewrites them
+        for row in s.scalars(select(SnapshotRow).options(undefer(SnapshotRow.data))):
+            row.data = {**row.data, "summary": "worded by an older parser"}
+    engine.dispose()
+    r = tracker("reparse")
+    assert r.returncode == 0 and r.stderr.strip() == "2 of 2 snapshots re-derived; 1 timelines recomputed", r.stderr
+    again = run_digest(tracker, url, "--to", "alice@example.org")
+    assert again.stderr.strip() == "alice@example.org: nothing new to send"
+    assert len(box.messages) == 1
+
+
+def test_a_report_slotted_in_between_does_not_resend_what_was_sent(tracker, smtp_server, tmp_path):
+    url, box = smtp_server
+    paths = []
+    for name, at, stance in (("a.txt", "2026-01-01T00:00:00Z", "legal and regulated"),
+                             ("c.txt", "2026-03-01T00:00:00Z", "banned"),
+                             ("b.txt", "2026-02-01T00:00:00Z", "banned")):
+        p = tmp_path / name
+        p.write_text(report(at=at, stance=f"Crypto trading is {stance}."))
+        paths.append(str(p))
+    assert tracker("ingest", *paths[:2]).returncode == 0
+    assert run_digest(tracker, url, "--to", "alice@example.org").stderr.strip() == "alice@example.org: sent 1 change(s)"
+    assert tracker("ingest", paths[2]).returncode == 0  # the stance changed by February, not March
+    again = run_digest(tracker, url, "--to", "alice@example.org")
+    assert again.stderr.strip() == "alice@example.org: nothing new to send"
+    assert len(box.messages) == 1
+
+
 def test_an_empty_digest_is_not_sent(tracker, smtp_server, tmp_path):
     url, box = smtp_server
     p = tmp_path / "one.txt"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, insert, or_, select, text
 from sqlalchemy.orm import Session, undefer
 
-from tracker.db import ChangeRow, SnapshotRow
+from tracker.db import ChangeRow, DeliveryRow, SnapshotRow
 from tracker.errors import DuplicateSnapshot, NotFound
 from tracker.jurisdictions import canonical_jurisdiction, jurisdiction_key
 from tracker.model import Snapshot
@@ -85,11 +85,13 @@ def store_snapshot(session: Session, snap: Snapshot, *, raw_text: str, sha256: s
     clash = session.scalars(select(SnapshotRow).where(
         SnapshotRow.jurisdiction_key == jkey, SnapshotRow.topic_key == tkey, SnapshotRow.generated_at == at)).first()
     outcome = "new"
+    carried: Carried = {}
     if clash is not None:
         if not replace:
             raise DuplicateSnapshot(
                 f"{label or source_name}: a different report for {snap.jurisdiction} / {snap.topic} at {snap.generated_at} "
                 f"is already stored (snapshot {clash.id}, from {clash.source_name}); use --replace to replace it")
+        _drop_changes(session, or_(ChangeRow.to_id == clash.id, ChangeRow.from_id == clash.id), carried)
         session.delete(clash)
         session.flush()
         outcome = "replaced"
@@ -98,7 +100,7 @@ def store_snapshot(session: Session, snap: Snapshot, *, raw_text: str, sha256: s
                       source_name=source_name[:500], data=snap.to_dict(), raw_text=raw_text)
     session.add(row)
     session.flush()
-    recompute_around(session, jkey, tkey, at)
+    recompute_around(session, jkey, tkey, at, carried)
     return Stored(outcome, row.id, snap.jurisdiction, snap.topic, snap.generated_at)
 
 
@@ -109,7 +111,7 @@ def _timeline(session: Session, jkey: str, tkey: str) -> list[tuple[int, dt.date
         .order_by(SnapshotRow.generated_at, SnapshotRow.id)))
 
 
-def recompute_around(session: Session, jkey: str, tkey: str, at: dt.datetime) -> None:
+def recompute_around(session: Session, jkey: str, tkey: str, at: dt.datetime, carried: Carried | None = None) -> None:
     """Recompute exactly the pairs whose changes depend on the snapshot at `at`: the pair into it,
     the pair out of it, and, where they hold an unexplained removal or an addition (whose
     omission marks it decides), the pairs on either side."""
@@ -120,7 +122,7 @@ def recompute_around(session: Session, jkey: str, tkey: str, at: dt.datetime) ->
         positions.append(pos - 1)
     if pos + 2 < len(line) and _has(session, line[pos + 2][0], ChangeRow.kind == "added"):
         positions.append(pos + 2)
-    recompute_pairs(session, line, sorted(positions))
+    recompute_pairs(session, line, sorted(positions), carried=carried)
 
 
 def _has(session: Session, to_id: int, *conditions) -> bool:
@@ -131,8 +133,45 @@ def recompute_timeline(session: Session, jkey: str, tkey: str) -> None:
     """Recompute every pair of one timeline (after a reparse)."""
     line = _timeline(session, jkey, tkey)
     ids = [i for i, _ in line]
-    session.execute(delete(ChangeRow).where(or_(ChangeRow.to_id.in_(ids), ChangeRow.from_id.in_(ids))))
-    recompute_pairs(session, line, range(1, len(line)), delete_first=False)
+    carried: Carried = {}
+    _drop_changes(session, or_(ChangeRow.to_id.in_(ids), ChangeRow.from_id.in_(ids)), carried)
+    recompute_pairs(session, line, range(1, len(line)), delete_first=False, carried=carried)
+
+
+# What recipients were sent, by the fingerprint of the change that carried it: a recomputation
+# deletes a pair's changes and writes them anew, and each recomputed equal inherits this state, so
+# a reparse, a replaced report or a report slotted in between never sends a change twice.
+Carried = dict[tuple, dict[str, tuple[str, dt.datetime]]]
+
+
+def _fingerprint(c) -> tuple:
+    get = c.get if isinstance(c, dict) else lambda k: getattr(c, k)
+    return (get("category"), get("kind"), get("entity_key"), get("field"),
+            json.dumps(get("old"), sort_keys=True), json.dumps(get("new"), sort_keys=True))
+
+
+def _drop_changes(session: Session, condition, carried: Carried) -> None:
+    """Delete the changes `condition` selects, keeping their delivery state in `carried`."""
+    sent = session.execute(select(ChangeRow.category, ChangeRow.kind, ChangeRow.entity_key, ChangeRow.field,
+                                  ChangeRow.old, ChangeRow.new, DeliveryRow.address, DeliveryRow.message_id,
+                                  DeliveryRow.sent_at)
+                           .join(DeliveryRow, DeliveryRow.change_id == ChangeRow.id).where(condition))
+    for row in sent:
+        carried.setdefault(_fingerprint(row), {})[row.address] = (row.message_id, row.sent_at)
+    session.execute(delete(ChangeRow).where(condition))
+
+
+def _store_changes(session: Session, rows: list[dict], carried: Carried) -> None:
+    """Insert new change rows; those equal to a dropped change get its delivery state."""
+    if not carried:
+        session.execute(insert(ChangeRow), rows)
+        return
+    ids = session.scalars(insert(ChangeRow).returning(ChangeRow.id, sort_by_parameter_order=True), rows).all()
+    deliveries = [dict(change_id=i, address=address, message_id=message_id, sent_at=sent_at)
+                  for i, row in zip(ids, rows)
+                  for address, (message_id, sent_at) in carried.get(_fingerprint(row), {}).items()]
+    if deliveries:
+        session.execute(insert(DeliveryRow), deliveries)
 
 
 # Parsed snapshots by (id, facts hash): a bulk ingest reads the same neighbours again and again.
@@ -158,7 +197,7 @@ def _snapshots(session: Session, ids: list[int]) -> dict[int, tuple[SnapshotRow,
 
 
 def recompute_pairs(session: Session, line: Sequence[tuple[int, dt.datetime]], to_positions: Iterable[int],
-                    *, delete_first: bool = True) -> None:
+                    *, delete_first: bool = True, carried: Carried | None = None) -> None:
     """Replace the stored changes of the pairs ending at `to_positions` of the timeline `line`."""
     from tracker.compare import compare
 
@@ -166,8 +205,9 @@ def recompute_pairs(session: Session, line: Sequence[tuple[int, dt.datetime]], t
     if not positions:
         return
     ids = [line[p][0] for p in positions]
+    carried = {} if carried is None else carried
     if delete_first:
-        session.execute(delete(ChangeRow).where(ChangeRow.to_id.in_(ids)))
+        _drop_changes(session, ChangeRow.to_id.in_(ids), carried)
     need = sorted({line[k][0] for p in positions for k in range(p - 2, p + 2) if 0 <= k < len(line)})
     loaded = _snapshots(session, need)
     snap = lambda k: loaded[line[k][0]][1] if 0 <= k < len(line) else None
@@ -179,7 +219,7 @@ def recompute_pairs(session: Session, line: Sequence[tuple[int, dt.datetime]], t
         changes = compare(snap(p - 1), snap(p), before=snap(p - 2) if p >= 2 else None, after=snap(p + 1))
         rows.extend(_rows(changes, older, newer))
     if rows:
-        session.execute(insert(ChangeRow), rows)
+        _store_changes(session, rows, carried)
 
 
 def _rows(changes: list, older: SnapshotRow, newer: SnapshotRow) -> list[dict]:
