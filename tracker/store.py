@@ -131,6 +131,7 @@ def _has(session: Session, to_id: int, *conditions) -> bool:
 
 def recompute_timeline(session: Session, jkey: str, tkey: str) -> None:
     """Recompute every pair of one timeline (after a reparse)."""
+    lock_timeline(session, jkey, tkey)
     line = _timeline(session, jkey, tkey)
     ids = [i for i, _ in line]
     carried: Carried = {}
@@ -164,9 +165,9 @@ def _drop_changes(session: Session, condition, carried: Carried) -> None:
 def _store_changes(session: Session, rows: list[dict], carried: Carried) -> None:
     """Insert new change rows; those equal to a dropped change get its delivery state."""
     if not carried:
-        session.execute(insert(ChangeRow), rows)
+        session.execute(insert(ChangeRow.__table__), rows)  # Core: no ORM bulk bookkeeping
         return
-    ids = session.scalars(insert(ChangeRow).returning(ChangeRow.id, sort_by_parameter_order=True), rows).all()
+    ids = session.scalars(insert(ChangeRow.__table__).returning(ChangeRow.id, sort_by_parameter_order=True), rows).all()
     deliveries = [dict(change_id=i, address=address, message_id=message_id, sent_at=sent_at)
                   for i, row in zip(ids, rows)
                   for address, (message_id, sent_at) in carried.get(_fingerprint(row), {}).items()]
