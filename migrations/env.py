@@ -1,6 +1,5 @@
 """Alembic environment: reuses the connection the tracker hands it; batch mode on SQLite."""
 from alembic import context
-from sqlalchemy import create_engine
 
 from tracker.db import Base
 

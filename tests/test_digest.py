@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from reports import report
-from tests_helpers import HOSTILE, hostile_timeline
+from tests_helpers import hostile_timeline
 
 SENDER = "tracker@example.org"
 

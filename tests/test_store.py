@@ -3,14 +3,12 @@ from __future__ import annotations
 
 import random
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reports import report
 from tests_helpers import changelog, count
 from tracker.db import ChangeRow, SnapshotRow
-from tracker.errors import DuplicateSnapshot
 from tracker.pipeline import ingest_file
 
 
