@@ -21,6 +21,7 @@ from tracker.jurisdictions import jurisdiction_key
 from tracker.mail import build_message, check_address
 from tracker.model import CATEGORIES
 from tracker.render import ChangeView
+from tracker.store import CHANGE_FIELDS
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def pending(session: Session, recipient: Recipient, since: dt.datetime | None) -
     every one from that date on whether sent or not."""
     older = aliased(SnapshotRow)
     newer = aliased(SnapshotRow)
-    stmt = (select(*ChangeRow.__table__.c, older.generated_at.label("from_at"))
+    stmt = (select(*CHANGE_FIELDS, older.generated_at.label("from_at"))
             .join(older, ChangeRow.from_id == older.id)
             .join(newer, ChangeRow.to_id == newer.id).where(ChangeRow.material.is_(True)))
     if recipient.jurisdictions:

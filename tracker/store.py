@@ -320,13 +320,17 @@ def _change_filter(session: Session, q: ChangeQuery, stmt):
     return stmt.order_by(ChangeRow.jurisdiction, ChangeRow.topic, ChangeRow.to_generated_at, ChangeRow.position)
 
 
+# The changes table's columns as renderers read them: all but the stored JSON document.
+CHANGE_FIELDS = tuple(c for c in ChangeRow.__table__.c if c.name != "doc")
+
+
 def query_changes(session: Session, q: ChangeQuery) -> list[tuple]:
     """Stored changes (as light rows with the changes' columns), each with its older snapshot's
     instant, by jurisdiction, topic and date."""
     from sqlalchemy.orm import aliased
 
     older = aliased(SnapshotRow)
-    stmt = (select(*ChangeRow.__table__.c, older.generated_at.label("from_at"))
+    stmt = (select(*CHANGE_FIELDS, older.generated_at.label("from_at"))
             .join(older, ChangeRow.from_id == older.id))
     return [(row, row.from_at) for row in session.execute(_change_filter(session, q, stmt))]
 
