@@ -11,7 +11,7 @@ from functools import lru_cache
 from itertools import groupby
 
 from tracker.db import SnapshotRow
-from tracker.store import iso
+from tracker.store import change_document, iso
 
 _ANSI = {"added": "\033[32m", "removed": "\033[31m", "changed": "\033[33m", "bold": "\033[1m", "dim": "\033[2m",
          "reset": "\033[0m"}
@@ -28,8 +28,6 @@ class ChangeView:
 
     def to_dict(self) -> dict:
         """The CONTRACT's JSON object for one change, with the tracker's extra fields."""
-        from tracker.store import change_document
-
         return {**change_document(self.row, self.from_at), "change_id": self.row.id}
 
 

@@ -145,8 +145,13 @@ def recompute_timeline(session: Session, jkey: str, tkey: str) -> None:
 Carried = dict[tuple, dict[str, tuple[str, dt.datetime]]]
 
 
+def _field_getter(c):
+    """Read a change's columns alike from a row or from a dict of the changes table's columns."""
+    return c.get if isinstance(c, dict) else lambda k: getattr(c, k)
+
+
 def _fingerprint(c) -> tuple:
-    get = c.get if isinstance(c, dict) else lambda k: getattr(c, k)
+    get = _field_getter(c)
     return (get("category"), get("kind"), get("entity_key"), get("field"),
             json.dumps(get("old"), sort_keys=True), json.dumps(get("new"), sort_keys=True))
 
@@ -239,7 +244,7 @@ def _rows(changes: list, older: SnapshotRow, newer: SnapshotRow) -> list[dict]:
 def change_document(c, from_at: dt.datetime) -> dict:
     """The CONTRACT's JSON object for one change (a row or a dict of the changes table's columns),
     with the tracker's extra fields."""
-    get = c.get if isinstance(c, dict) else lambda k: getattr(c, k)
+    get = _field_getter(c)
     return {
         "jurisdiction": get("jurisdiction"), "topic": get("topic"),
         "from": {"id": get("from_id"), "generated_at": iso(from_at)},
