@@ -1,26 +1,29 @@
-"""Compare two consecutive snapshots of a timeline: resolved entities in, material changes out.
+"""Compare two consecutive snapshots of a timeline: resolved entities in, changes out.
 
-Entities are resolved across name variants first (tracker.resolve), then both snapshots become
-keyed dicts and deepdiff finds what differs; every difference becomes a `Change` in the
-CONTRACT's vocabulary. No deepdiff type leaves this module.
+Entities carry their timeline keys (tracker.registry), so both snapshots become keyed dicts and
+deepdiff finds what differs among the entities that differ at all; licensing is compared as
+obligations (tracker.requirements). Every difference becomes a `Change` in the CONTRACT's
+vocabulary, marked material or not, and no deepdiff type leaves this module.
+
+What is not news: rewording, reordering, renumbered citations, a date that only gains or loses
+precision, a removal the report does not explain until the next report confirms it (one the next
+report brings back is an omission), and whatever a collapsed or cut-off parse makes of a category
+(`suspect`).
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass, field, replace
 
 from tracker import dates
+from tracker.document import sentences
 from tracker.model import Snapshot
-from tracker.requirements import Facet, amounts_contradict, facets, loose_similarity, stated_elsewhere
-from tracker.resolve import Names, acronym_map, fold, identifiers, match, names_of, sentences, similarity, slug, stem
+from tracker.registry import Registry, Resolved, fold, slug
+from tracker.requirements import (Obligation, amounts_contradict, family, licensers, lifted_in, percents_contradict,
+                                  regime, similar_words, stated_in)
+from tracker.vocabulary import REMOVAL, RENAME
 
-_REMOVAL_WORDS = re.compile(
-    r"repeal\w*|supersed\w*|replac\w*|merg\w*|abolish\w*|dissolv\w*|no longer|ceas\w*|laps\w*|revok\w*|"
-    r"expir\w*|withdr[ae]w\w*|transferr\w*|wound down|wind down|dropped|removed|rescind\w*|renam\w*|absorb\w*|"
-    r"folded into|struck down|annull\w*|scrapped|discontinu\w*|terminat\w*|defunct|closed", re.I)
-_RENAME = re.compile(r"renam\w*|known until|formerly|previously (?:known|called|named)|now (?:called|known|named|"
-                     r"operat\w*) as|began operating as|rebrand\w*|changed its name|new name", re.I)
+ORDER = {"stance": 0, "regulator": 1, "law": 2, "licensing": 3, "other": 4}
 
 
 @dataclass(frozen=True)
@@ -40,355 +43,437 @@ class Change:
     refinement: bool = False
     evidence: str | None = None
     citations: tuple[int, ...] = ()
+    suspect: bool = False
 
 
-@dataclass
-class _Entity:
-    names: Names
-    raw_names: tuple[str, ...]
-    fields: dict
-    citations: tuple[int, ...]
-    key: str = ""
-    renamed: bool = False
+@dataclass(frozen=True)
+class Side:
+    """One snapshot with the timeline keys of its regulators and laws."""
 
-
-@dataclass
-class _Side:
     snap: Snapshot
-    text: str
-    regulators: list[_Entity] = field(default_factory=list)
-    laws: list[_Entity] = field(default_factory=list)
-    facets: dict[str, Facet] = field(default_factory=dict)
+    keys: Resolved
+
+    def entities(self, category: str) -> dict[str, object]:
+        """Key -> regulator or law."""
+        items = self.snap.regulators if category == "regulator" else self.snap.laws
+        keys = self.keys.regulators if category == "regulator" else self.keys.laws
+        return dict(zip(keys, items))
 
 
 def full_text(s: Snapshot) -> str:
-    """Everything the report says, as one text (for evidence and acronyms)."""
+    """Everything the report says, as one text (for evidence and explanations)."""
     parts = [s.summary, s.stance.summary, s.licensing.summary, *s.licensing.requirements]
-    parts += [f"{r.name} ({r.acronym or ''}): {r.role}" for r in s.regulators]
+    parts += [f"{r.name}{f' ({r.acronym})' if r.acronym else ''}: {r.role}" for r in s.regulators]
     parts += [f"{x.name}: {x.summary}" for x in s.laws]
     for sec in s.sections:
         parts += [sec.text, *sec.items]
     return "\n".join(p for p in parts if p)
 
 
-def _jurisdiction_words(s: Snapshot) -> frozenset[str]:
-    words = fold(s.jurisdiction).split()
-    initials = "".join(w[0] for w in words if w not in ("of", "the", "and"))
-    return frozenset([*words, initials] if len(words) > 1 else words)
+def _names(registry: Registry, key: str, *items) -> tuple[list[str], list[str]]:
+    """Every name and acronym an entity has gone by in the timeline."""
+    known = registry.entity(key)
+    names: list[str] = []
+    acronyms: list[str] = []
+    for it in items:
+        if it is not None:
+            names.extend([it.name, *(it.aliases or ())])
+            if it.acronym:
+                acronyms.append(it.acronym)
+    if known is not None:
+        for p in known.profiles:
+            names.append(p.display)
+            acronyms.extend(p.acronyms)
+    names = [n for n in dict.fromkeys(names) if n and len(n) > 3 and not re.fullmatch(r"[A-Z]{2,}", n)]
+    return names, list(dict.fromkeys(a for a in acronyms if a))
 
 
-def _side(s: Snapshot, acronyms: dict[str, str], jw: frozenset[str]) -> _Side:
-    side = _Side(snap=s, text=full_text(s))
-    for r in s.regulators:
-        side.regulators.append(_Entity(
-            names=names_of(r.name, r.acronym, r.aliases, jw, acronyms), raw_names=(r.name, *r.aliases),
-            fields={"name": r.name, "acronym": r.acronym, "role": r.role}, citations=r.citations))
-    for x in s.laws:
-        side.laws.append(_Entity(
-            names=names_of(x.name, x.acronym, x.aliases, jw, acronyms), raw_names=(x.name, *x.aliases),
-            fields={"name": x.name, "effective_date": x.effective_date, "status": x.status,
-                    "date_text": x.date_text, "summary": x.summary}, citations=x.citations))
-    side.facets = facets(s.licensing.requirements, s.licensing.summary)
-    return side
-
-
-@lru_cache(maxsize=512)
-def _sentence_tokens(text: str) -> tuple[tuple[str, frozenset[str], set[frozenset[str]]], ...]:
-    """Each sentence of a text with its stemmed words and the instrument numbers it gives."""
-    return tuple((s, frozenset(stem(w) for w in fold(s).split()), identifiers(s))
-                 for s in sentences(text, marks=".;!?:"))
-
-
-def _mentioned(text: str, ent: _Entity) -> list[str]:
-    """Sentences of text that name the entity: by acronym, by its instrument number, or by every
-    word of one of its names."""
-    wanted = [ws for raw in ent.raw_names
-              if len(ws := {stem(w) for w in fold(raw).split() if w not in ("the", "of", "on", "and", "no", "for")}) >= 2]
-    acronym = re.compile(rf"\b{re.escape(ent.names.acronym)}\b") if ent.names.acronym else None
+def mentions(text: str, names: list[str], acronyms: list[str]) -> list[str]:
+    """The sentences of a text that name an entity, by any name or acronym it went by."""
     out = []
-    for sentence, tokens, idents in _sentence_tokens(text):
-        if (acronym and acronym.search(sentence)) or (ent.names.ident and ent.names.ident in idents) \
-                or any(ws <= tokens for ws in wanted):
-            out.append(sentence)
+    patterns = [re.compile(rf"(?<![\w-]){re.escape(n)}(?![\w-])", re.I) for n in names] + \
+               [re.compile(rf"(?<![\w-]){re.escape(a)}(?![\w-])") for a in acronyms]
+    folded = [f" {fold(n)} " for n in names if len(fold(n).split()) >= 2]
+    for sentence in sentences(text, marks=".;!?"):
+        f = f" {fold(sentence)} "
+        if any(p.search(sentence) for p in patterns) or any(n in f for n in folded):
+            out.append(sentence.strip())
     return out
 
 
-def _removal_evidence(text: str, ent: _Entity) -> str | None:
-    for sentence in _mentioned(text, ent):
-        if _REMOVAL_WORDS.search(sentence):
-            return sentence.strip()
+def _explained(text: str, names: list[str], acronyms: list[str]) -> str | None:
+    """The sentence that says why an entity left: it names it with a removal word."""
+    for sentence in mentions(text, names, acronyms):
+        if REMOVAL.search(sentence):
+            return sentence
     return None
 
 
-def _assign(old: list[_Entity], new: list[_Entity], new_text: str) -> None:
-    """Give matched entities one key (the older name's), then pair renames the report explains."""
-    pairs = match([e.names for e in old], [e.names for e in new])
-    used: set[str] = set()
-
-    def key_for(name: str) -> str:
-        k = base = slug(name)
-        n = 2
-        while k in used:
-            k, n = f"{base}-{n}", n + 1
-        used.add(k)
-        return k
-
-    matched_old = {i for i, _, _ in pairs}
-    matched_new = {j for _, j, _ in pairs}
-    for i, j, _ in pairs:
-        old[i].key = new[j].key = key_for(old[i].names.display)
-        if old[i].fields["name"] != new[j].fields["name"]:
-            own = " ".join(str(v) for v in new[j].fields.values() if v)
-            new[j].renamed = any(_RENAME.search(s) for s in _mentioned(own, old[i]))
-    for j, e in enumerate(new):
-        if j in matched_new:
-            continue
-        own = " ".join(str(v) for v in e.fields.values() if v)
-        for i, o in enumerate(old):
-            if i in matched_old:
-                continue
-            said = [s for s in _mentioned(own, o) if _RENAME.search(s)]
-            if said:
-                o.key = e.key = key_for(o.names.display)
-                e.renamed = True
-                matched_old.add(i)
-                matched_new.add(j)
-                break
-    for i, o in enumerate(old):
-        if i not in matched_old:
-            o.key = key_for(o.names.display)
-    for j, e in enumerate(new):
-        if j not in matched_new:
-            e.key = key_for(e.names.display)
-
-
-def _match_facets(old: dict[str, Facet], new: dict[str, Facet]) -> dict[str, Facet]:
-    """Re-key the newer facets so an unlabelled item reworded keeps the older item's key."""
-    loose_old = [k for k, f in old.items() if not f.known and k not in new]
-    loose_new = [k for k, f in new.items() if not f.known and k not in old]
-    scored = sorted(((loose_similarity(old[a], new[b]), a, b) for a in loose_old for b in loose_new), reverse=True)
-    rename: dict[str, str] = {}
-    for score, a, b in scored:
-        if score >= 0.6 and a not in rename.values() and b not in rename:
-            rename[b] = a
-    return {rename.get(k, k): f for k, f in new.items()}
-
-
-# Wording: what a report may rephrase freely. It is compared apart from the facts (below), so
-# deepdiff spends its time on what can be material.
-_WORDING = {"regulator": "role", "law": "summary", "licensing": "text", "other": "text"}
-
-
-def _state(side: _Side, facet_map: dict[str, Facet]) -> dict:
-    """The facts of one side, keyed by resolved entity: what deepdiff compares."""
+def _count(side: Side | None, category: str) -> int | None:
+    if side is None:
+        return None
     s = side.snap
-    return {
-        "regulator": {e.key: {k: e.fields[k] for k in ("name", "acronym")} for e in side.regulators},
-        "law": {e.key: {k: e.fields[k] for k in ("name", "effective_date", "status")} for e in side.laws},
-        "stance": {"trading": {"value": s.stance.trading}},
-        "licensing": {
-            "required": {"value": s.licensing.required},
-            **{k: {"amounts": "; ".join(sorted(f"{a.currency} {a.value:g}" for a in f.amounts))}
-               for k, f in facet_map.items() if f.present},
-        },
-        "other": {slug(sec.heading): {"heading": sec.heading} for sec in s.sections if sec.kind == "other"},
-    }
+    if category == "regulator":
+        return len(s.regulators)
+    if category == "law":
+        return len(s.laws)
+    return len(s.licensing.requirements)
 
 
-def _differing(old: dict, new: dict) -> tuple[dict, dict]:
-    """Both states cut down to the entities that differ: equal entities need no deepdiff at all."""
-    a: dict = {}
-    b: dict = {}
-    for category in old:
-        o, n = old[category], new[category]
-        keys = [k for k in o.keys() | n.keys() if o.get(k) != n.get(k)]
-        a[category] = {k: o[k] for k in keys if k in o}
-        b[category] = {k: n[k] for k in keys if k in n}
-    return a, b
+def collapsed(side: Side, previous: Side | None, following: Side | None, category: str) -> bool:
+    """Whether a report's parse collapsed in a category: far fewer entities than its neighbours
+    (or a cut-off report that holds none), so its differences there say more about the parse than
+    about the law."""
+    n = _count(side, category)
+    refs = [c for c in (_count(previous, category), _count(following, category)) if c is not None]
+    if not refs or n is None:
+        return False
+    if side.snap.truncated and n < max(refs):
+        return True
+    return all(r >= 3 and n <= r // 2 for r in refs)
 
 
-def _wording(side: _Side, facet_map: dict[str, Facet]) -> dict[str, dict[str, str]]:
-    """The free text of one side by category and key: descriptions, roles, section texts."""
-    s = side.snap
-    return {
-        "regulator": {e.key: e.fields["role"] or "" for e in side.regulators},
-        "law": {e.key: e.fields["summary"] or "" for e in side.laws},
-        "licensing": {k: f.text for k, f in facet_map.items() if f.present},
-        "other": {slug(sec.heading): " ".join([sec.text, *sec.items]).strip() for sec in s.sections
-                  if sec.kind == "other"},
-    }
+@dataclass
+class _Pair:
+    older: Side
+    newer: Side
+    before: Side | None
+    after: Side | None
+    registry: Registry
+    old_text: str = ""
+    new_text: str = ""
+    suspect: set[str] = field(default_factory=set)  # categories whose differences are the parse's
+    suspect_added: set[str] = field(default_factory=set)  # … whose additions undo an earlier collapse
 
 
-def _reworded(old: dict, new: dict, a: _Side, old_facets: dict[str, Facet]) -> list[Change]:
-    """A non-material change for every entity both sides hold whose description was rephrased."""
-    names = {e.key: e.names.display for e in a.regulators + a.laws}
-    out = []
-    for category, texts in old.items():
-        for key, before in texts.items():
-            after = new[category].get(key)
-            if after is not None and after != before:
-                entity = names.get(key) or (old_facets[key].label if category == "licensing" else key)
-                out.append(Change(category, "changed", entity, key, _WORDING[category], before, after,
-                                  material=False))
+def compare_pair(older: Side, newer: Side, registry: Registry, *, before: Side | None = None,
+                 after: Side | None = None) -> list[Change]:
+    """Every difference between two consecutive snapshots, each marked material or not. `before`
+    and `after` (the neighbours in the timeline) tell an omission from a removal and a collapsed
+    parse from a change."""
+    if older.snap.sha256() == newer.snap.sha256():
+        return []
+    p = _Pair(older, newer, before, after, registry, full_text(older.snap), full_text(newer.snap))
+    for category in ("regulator", "law", "licensing"):
+        if collapsed(newer, older, after, category):
+            p.suspect.add(category)
+        if before is not None and collapsed(older, before, newer, category):
+            p.suspect_added.add(category)
+    changes: list[Change] = []
+    changes += _entities(p, "regulator")
+    changes += _entities(p, "law")
+    changes += _stance(p)
+    changes += _licensing(p)
+    changes += _other(p)
+    return sorted(changes, key=lambda c: (ORDER[c.category], not c.material, c.entity_key, c.field or ""))
+
+
+def _state(side: Side, category: str) -> dict:
+    fields = ("name", "acronym") if category == "regulator" else ("name", "effective_date", "status")
+    return {k: {f: getattr(e, f) for f in fields} for k, e in side.entities(category).items()}
+
+
+def _entities(p: _Pair, category: str) -> list[Change]:
+    from deepdiff import DeepDiff
+
+    old_ents, new_ents = p.older.entities(category), p.newer.entities(category)
+    old_state, new_state = _state(p.older, category), _state(p.newer, category)
+    keys = [k for k in old_state.keys() | new_state.keys() if old_state.get(k) != new_state.get(k)]
+    a = {k: old_state[k] for k in keys if k in old_state}
+    b = {k: new_state[k] for k in keys if k in new_state}
+    out: list[Change] = []
+    diff = DeepDiff(a, b, threshold_to_diff_deeper=0, view="tree") if keys else {}
+    for report, levels in diff.items():
+        for level in levels:
+            path = level.path(output_format="list")
+            key = path[0]
+            if report == "dictionary_item_added" and len(path) == 1:
+                out.append(_added(p, category, key, new_ents[key]))
+            elif report == "dictionary_item_removed" and len(path) == 1:
+                out.append(_removed(p, category, key, old_ents[key]))
+            elif report in ("values_changed", "type_changes") and len(path) == 2:
+                c = _changed(p, category, key, path[1], level.t1, level.t2, old_ents[key], new_ents[key])
+                if c is not None:
+                    out.append(c)
+    out += _reworded(category, old_ents, new_ents)
     return out
 
 
-class _Around:
-    """The neighbours of a pair, prepared only if a removal or an addition asks about them."""
-
-    def __init__(self, before, after, acronyms, jw) -> None:
-        self._snaps = {"before": before, "after": after}
-        self._sides: dict[str, _Side | None] = {}
-        self._args = (acronyms, jw)
-
-    def side(self, which: str) -> _Side | None:
-        if which not in self._sides:
-            snap = self._snaps[which]
-            self._sides[which] = _side(snap, *self._args) if snap is not None else None
-        return self._sides[which]
+def _public(category: str, e) -> dict:
+    keep = ("name", "acronym", "role") if category == "regulator" else ("name", "effective_date", "status")
+    return {k: getattr(e, k) for k in keep}
 
 
-def _found_in(ent: _Entity, side: _Side | None, category: str) -> bool:
+def _added(p: _Pair, category: str, key: str, e) -> Change:
+    back = p.before is not None and key in p.before.entities(category) and key not in p.older.entities(category)
+    if back:
+        names, acronyms = _names(p.registry, key, e)
+        back = _explained(p.old_text, names, acronyms) is None  # left unexplained, now back: an omission
+    suspect = category in p.suspect_added and not back
+    return Change(category, "added", e.name, key, new=_public(category, e), material=not back and not suspect,
+                  omission=back, suspect=suspect, citations=e.citations,
+                  evidence=(e.role if category == "regulator" else e.summary) or None)
+
+
+def _removed(p: _Pair, category: str, key: str, e) -> Change:
+    names, acronyms = _names(p.registry, key, e)
+    evidence = _explained(p.new_text, names, acronyms)
+    if evidence is not None:
+        return Change(category, "removed", e.name, key, old=_public(category, e), material=True, confirmed=True,
+                      evidence=evidence, citations=e.citations)
+    still = mentions(p.new_text, names, acronyms)
+    back = p.after is not None and key in p.after.entities(category)
+    suspect = category in p.suspect
+    # unexplained: news only once the next report also lacks it (and the report did not just lose it)
+    confirmed_by_absence = p.after is not None and not back and not still and not suspect
+    return Change(category, "removed", e.name, key, old=_public(category, e), material=confirmed_by_absence,
+                  confirmed=False, omission=back, suspect=suspect, citations=e.citations,
+                  evidence=still[0] if still else None)
+
+
+def _renamed(p: _Pair, key: str, old, new) -> str | None:
+    """The sentence of the newer report that says a body took a new name."""
+    old_names = [n for n in (old.name, *(old.aliases or ())) if n and n != new.name]
+    olds = old_names + ([old.acronym] if old.acronym and old.acronym != new.acronym else [])
+    if not olds:
+        return None
+    text = "\n".join([new.role or "", p.new_text])
+    new_names = [n for n in (new.name, *(new.aliases or ())) if n and len(n) > 3]
+    new_acr = [new.acronym] if new.acronym else []
+    for sentence in mentions(text, [n for n in old_names if len(n) > 3],
+                             [old.acronym] if old.acronym and old.acronym != new.acronym else []):
+        if RENAME.search(sentence) and (sentence in (new.role or "") or mentions(sentence, new_names, new_acr)):
+            return sentence
+    return None
+
+
+def _changed(p: _Pair, category: str, key: str, fld: str, old, new, eo, en) -> Change | None:
+    cites = en.citations
+    if category == "law":
+        if fld == "effective_date":
+            refinement = dates.refines(old, new)
+            return Change("law", "changed", en.name, key, fld, old, new, material=new is not None and not refinement
+                          and "law" not in p.suspect, refinement=refinement, evidence=en.date_text or en.summary or None,
+                          citations=cites, suspect="law" in p.suspect)
+        if fld == "status":
+            return Change("law", "changed", en.name, key, fld, old, new, material="unknown" not in (old, new)
+                          and "law" not in p.suspect, evidence=en.summary or None, citations=cites,
+                          suspect="law" in p.suspect)
+        return Change("law", "changed", en.name, key, fld, old, new, material=False, citations=cites)
+    evidence = _renamed(p, key, eo, en) if fld in ("name", "acronym") else None
+    if fld == "acronym" and (old is None or new is None):
+        return Change("regulator", "changed", eo.name, key, fld, old, new, material=False, citations=cites)
+    return Change("regulator", "changed", eo.name, key, fld, old, new, material=evidence is not None,
+                  evidence=evidence, citations=cites)
+
+
+def _reworded(category: str, old_ents: dict, new_ents: dict) -> list[Change]:
+    """A non-material change for every entity both sides hold whose description was rephrased."""
+    attr = "role" if category == "regulator" else "summary"
+    fld = "role" if category == "regulator" else "summary"
+    out = []
+    for key, e in old_ents.items():
+        n = new_ents.get(key)
+        if n is not None and getattr(e, attr) != getattr(n, attr):
+            out.append(Change(category, "changed", e.name, key, fld, getattr(e, attr), getattr(n, attr),
+                              material=False, citations=n.citations))
+    return out
+
+
+def _stance(p: _Pair) -> list[Change]:
+    old, new = p.older.snap.stance, p.newer.snap.stance
+    if old.trading == new.trading:
+        return []
+    return [Change("stance", "changed", "trading", "trading", "trading", old.trading, new.trading,
+                   material="unclear" not in (old.trading, new.trading), evidence=new.summary or None)]
+
+
+# --- licensing ------------------------------------------------------------------------------
+
+def _body_keys(side: Side) -> dict[str, str]:
+    """Regulators' names and acronyms (upper case) -> their timeline keys."""
+    out: dict[str, str] = {}
+    for key, r in side.entities("regulator").items():
+        for n in (r.name, *(r.aliases or ()), r.acronym):
+            if n:
+                out[n.upper()] = key
+    return out
+
+
+def _same_bodies(a: frozenset[str], b: frozenset[str], ka: dict[str, str], kb: dict[str, str]) -> bool:
+    ra = {ka.get(x, x) for x in a}
+    rb = {kb.get(x, x) for x in b}
+    return ra == rb
+
+
+# Duties a body discharges (it certifies, admits members, audits): a new body is a changed duty.
+_BODY_WORDS = re.compile(r"\bcertif\w+|\baccredit\w+|\bmembership\b|\bmember of\b|\baudit\w*", re.I)
+
+
+def _compatible(o: Obligation, n: Obligation) -> bool:
+    return o.subject is None or n.subject is None or o.subject == n.subject
+
+
+def _counterpart(o: Obligation, pool: tuple[Obligation, ...], valued: bool = False) -> Obligation | None:
+    """The obligation of another report that states the same duty as `o`: the same kind for a
+    compatible subject (the same subject first), or, for a duty of no known kind, the same words."""
+    if o.concept is None:
+        best = max(((similar_words(o, n), n) for n in pool if n.concept is None), default=(0.0, None),
+                   key=lambda x: x[0])
+        return best[1] if best[0] >= 0.62 else None
+    cands = [n for n in pool if n.concept == o.concept and _compatible(o, n) and (not valued or n.amounts or n.percents)]
+    cands.sort(key=lambda n: (n.subject != o.subject, not (n.amounts or n.percents)))
+    return cands[0] if cands else None
+
+
+def _stated(ob: Obligation, side: Side | None) -> bool:
     if side is None:
         return False
-    pool = side.regulators if category == "regulator" else side.laws
-    return any(similarity(ent.names, other.names) >= 0.82 for other in pool)
+    reg = regime(side.snap)
+    return _counterpart(ob, reg.stated) is not None or (ob.concept is not None and ob.concept in reg.mentioned
+                                                        and ob.concept != "licence")
 
 
-def _facet_found(f: Facet, pool: dict[str, Facet] | None) -> bool:
-    if not pool:
+def _licence_bodies(side: Side, keys: dict[str, str], text: str, roles: bool = False) -> dict[str, str]:
+    """The regulators a report says grant the licence (registration, authorisation), by key, each
+    with the sentence that says so; with `roles`, also those whose role says they license."""
+    out: dict[str, str] = {}
+    for key, r in side.entities("regulator").items() if roles else ():
+        if re.search(r"\blicen[cs](?:es|ing)\b|\bregisters\b|\bauthori[sz]es\b|\bgrants? (?:\w+ )?licen[cs]es\b|"
+                     r"\bregistration\b", r.role or "", re.I):
+            out.setdefault(key, f"{r.name}: {r.role}")
+    for sentence in sentences(text, marks=".;"):
+        for name in licensers(sentence):
+            for n in (name, *name.split()):
+                key = keys.get(n.upper().strip(" ."))
+                if key is not None:
+                    out.setdefault(key, sentence)
+                    break
+    return out
+
+
+def _licensing(p: _Pair) -> list[Change]:
+    out: list[Change] = []
+    old_req, new_req = p.older.snap.licensing.required, p.newer.snap.licensing.required
+    suspect = "licensing" in p.suspect
+    if old_req != new_req:
+        out.append(Change("licensing", "changed", "licence required", "required", "required", old_req, new_req,
+                          material=old_req is not None and new_req is not None and not suspect,
+                          evidence=p.newer.snap.licensing.summary or None))
+    old, new = regime(p.older.snap), regime(p.newer.snap)
+    ka, kb = _body_keys(p.older), _body_keys(p.newer)
+    seen: set[str] = set()
+    # figures and bodies of the duties both reports state
+    for o in old.stated:
+        if o.amounts or o.percents:
+            n = _counterpart(o, new.stated, valued=True)
+            if n is not None and (amounts_contradict(o.amounts, n.amounts) or percents_contradict(o.percents, n.percents)):
+                label = o.concept + (f" ({o.subject or n.subject})" if (o.subject or n.subject) else "")
+                key = "req:" + slug(f"{o.concept}|{o.subject or n.subject or ''}")
+                if key not in seen:
+                    seen.add(key)
+                    out.append(Change("licensing", "changed", label, key, o.concept, o.value(), n.value(),
+                                      material=not suspect, suspect=suspect, evidence=n.text))
+        if o.bodies and _BODY_WORDS.search(o.text):
+            kinds = o.concepts | {o.concept}
+            cands = [n for n in new.stated if (n.concepts | {n.concept}) & kinds and n.bodies and _compatible(o, n)
+                     and _BODY_WORDS.search(n.text)]
+            if cands and not any(_same_bodies(o.bodies, n.bodies, ka, kb) or {ka.get(x, x) for x in o.bodies} &
+                                 {kb.get(x, x) for x in n.bodies} for n in cands):
+                n = cands[0]
+                if not any(re.search(rf"(?<![\w-]){re.escape(b)}(?![\w-])", n.text, re.I) for b in o.bodies):
+                    key = "req:" + slug(f"{o.concept}|{o.subject or ''}")
+                    out.append(Change("licensing", "changed", f"{n.concept}: {n.text}",
+                                      key, o.concept, ", ".join(sorted(o.bodies)), ", ".join(sorted(n.bodies)),
+                                      material=not suspect, suspect=suspect, evidence=n.text))
+    # duties that left the report
+    for o in old.stated:
+        if o.concept == "licence":
+            continue
+        gone = lifted_in(o, p.new_text)
+        if gone is not None and not _restated(o, new):
+            out.append(Change("licensing", "removed", o.label(), "req:" + slug(o.key), old=o.value() or o.text,
+                              material=True, confirmed=True, evidence=gone))
+            continue
+        if o.elsewhere or _counterpart(o, new.stated) is not None or (o.concept and (
+                o.concept in new.mentioned or family(o.concept) in new.mentioned)):
+            continue
+        if stated_in(o.concept, o.words, p.new_text) is not None:
+            continue  # still stated, in another section
+        back = _stated(o, p.after)
+        material = p.after is not None and not back and not suspect
+        out.append(Change("licensing", "removed", o.label(), "req:" + slug(o.key), old=o.value() or o.text,
+                          material=material, confirmed=False, omission=back, suspect=suspect))
+    # duties the report adds: one change per line that states them
+    for n in new.stated:
+        if n.concept == "licence" or n.elsewhere or n.text in seen:
+            continue
+        if _counterpart(n, old.stated) is not None or (n.concept and (
+                n.concept in old.mentioned or family(n.concept) in old.mentioned)):
+            continue
+        if n.concept is None and stated_in(None, n.words, p.old_text) is not None:
+            continue
+        seen.add(n.text)
+        back = p.before is not None and _stated(n, p.before) and not _stated(n, p.older)
+        sus = "licensing" in p.suspect_added and not back
+        out.append(Change("licensing", "added", n.label(), "req:" + slug(n.key), new=n.value() or n.text,
+                          material=not back and not sus, omission=back, suspect=sus, evidence=n.text))
+    # a licence from a body that did not license before
+    lic = lambda side: " ".join([side.snap.licensing.summary, *side.snap.licensing.requirements])
+    old_bodies = _licence_bodies(p.older, ka, p.old_text, roles=True)
+    new_bodies = _licence_bodies(p.newer, kb, lic(p.newer))
+    for body, sentence in new_bodies.items():
+        if body in old_bodies or sentence in seen:
+            continue
+        seen.add(sentence)
+        name = p.newer.entities("regulator")[body]
+        out.append(Change("licensing", "added", f"licence ({name.acronym or name.name}): {sentence}",
+                          "req:" + slug(f"licence|{body}"), new=sentence, material="licensing" not in p.suspect_added,
+                          suspect="licensing" in p.suspect_added, evidence=sentence))
+    return out
+
+
+def _restated(o: Obligation, new) -> bool:
+    """Whether a report that lifts a duty also states it again as it was (its old figures)."""
+    n = _counterpart(o, new.stated, valued=bool(o.amounts or o.percents))
+    if n is None:
         return False
-    if f.known:
-        return f.label in pool and pool[f.label].present
-    return any(not g.known and g.present and loose_similarity(f, g) >= 0.6 for g in pool.values())
+    if o.amounts or o.percents:
+        return bool({(a.currency, a.value) for a in o.amounts} & {(a.currency, a.value) for a in n.amounts}
+                    or set(o.percents) & set(n.percents))
+    return True
+
+
+def _other(p: _Pair) -> list[Change]:
+    """Sections that are none of the four facts: added, removed or reworded, never material."""
+    def texts(s: Snapshot) -> dict[str, tuple[str, str]]:
+        return {slug(sec.heading): (sec.heading, " ".join([sec.text, *sec.items]).strip())
+                for sec in s.sections if sec.kind == "other"}
+
+    old, new = texts(p.older.snap), texts(p.newer.snap)
+    out = []
+    for key in old.keys() | new.keys():
+        o, n = old.get(key), new.get(key)
+        if o is None:
+            out.append(Change("other", "added", n[0], key, new=n[1], material=False))
+        elif n is None:
+            out.append(Change("other", "removed", o[0], key, old=o[1], material=False))
+        elif o[1] != n[1]:
+            out.append(Change("other", "changed", o[0], key, "text", o[1], n[1], material=False))
+    return out
 
 
 def compare(older: Snapshot, newer: Snapshot, *, before: Snapshot | None = None,
             after: Snapshot | None = None) -> list[Change]:
-    """Every difference between two consecutive snapshots, each marked material or not. `before`
-    and `after` (the neighbours in the timeline) tell an omission from a removal."""
-    if older.sha256() == newer.sha256():
-        return []
-    from deepdiff import DeepDiff
+    """Compare two snapshots on their own (their neighbours, when given, resolved with them): the
+    changelog's pairs are compared through `compare_pair` with the whole timeline's registry."""
+    from tracker.registry import Registry as _Registry
 
-    texts = [full_text(x) for x in (older, newer, before, after) if x is not None]
-    acronyms = acronym_map(texts)
-    jw = _jurisdiction_words(newer)
-    a, b = _side(older, acronyms, jw), _side(newer, acronyms, jw)
-    _assign(a.regulators, b.regulators, b.text)
-    _assign(a.laws, b.laws, b.text)
-    new_facets = _match_facets(a.facets, b.facets)
-    around = _Around(before, after, acronyms, jw)
-    old_state, new_state = _differing(_state(a, a.facets), _state(b, new_facets))
-    diff = DeepDiff(old_state, new_state, threshold_to_diff_deeper=0, view="tree")
-
-    ents = {("regulator", "old"): {e.key: e for e in a.regulators}, ("regulator", "new"): {e.key: e for e in b.regulators},
-            ("law", "old"): {e.key: e for e in a.laws}, ("law", "new"): {e.key: e for e in b.laws}}
-    old_text, new_text = _wording(a, a.facets), _wording(b, new_facets)
-    changes = _reworded(old_text, new_text, a, a.facets)
-    for report, levels in diff.items():
-        for level in levels:
-            path = level.path(output_format="list")
-            category, key = path[0], path[1]
-            if category == "other" and len(path) == 2 and report in ("dictionary_item_added", "dictionary_item_removed"):
-                added = report == "dictionary_item_added"
-                text = (new_text if added else old_text)["other"].get(key)
-                changes.append(Change("other", "added" if added else "removed", (level.t2 if added else level.t1)["heading"],
-                                      key, old=None if added else text, new=text if added else None, material=False))
-            elif report == "dictionary_item_added" and len(path) == 2:
-                changes.append(_added(category, key, level.t2, ents, new_facets, a, around.side("before")))
-            elif report == "dictionary_item_removed" and len(path) == 2:
-                changes.append(_removed(category, key, level.t1, ents, a.facets, new_facets, b, around.side("after")))
-            elif report in ("values_changed", "type_changes") and len(path) == 3:
-                change = _changed(category, key, path[2], level.t1, level.t2, ents, a.facets, new_facets, newer)
-                if change is not None:
-                    changes.append(change)
-    order = {"stance": 0, "regulator": 1, "law": 2, "licensing": 3, "other": 4}
-    return sorted(changes, key=lambda c: (order[c.category], not c.material, c.entity_key, c.field or ""))
+    reg = _Registry()
+    snaps = [s for s in (before, older, newer, after) if s is not None]
+    sides = {id(s): Side(s, reg.resolve(s)) for s in snaps}
+    side = lambda s: sides[id(s)] if s is not None else None
+    return compare_pair(side(older), side(newer), reg, before=side(before), after=side(after))
 
 
-def _added(category, key, value, ents, new_facets, older: _Side, before: _Side | None) -> Change:
-    if category in ("regulator", "law"):
-        e = ents[(category, "new")][key]
-        back = _found_in(e, before, category) and not _found_in(e, older, category)
-        if back:
-            back = _removal_evidence(older.text, e) is None
-        return Change(category, "added", e.names.display, key, material=not back, omission=back,
-                      new=_public(category, e.fields), citations=e.citations)
-    if category == "licensing":
-        f = new_facets[key]
-        back = before is not None and _facet_found(f, before.facets) and not _facet_found(f, older.facets)
-        already = stated_elsewhere(f.label, older.text) if f.known else None
-        return Change(category, "added", _facet_name(f), key, new=f.value() or f.text,
-                      material=not back and already is None, omission=back, evidence=already)
-    raise AssertionError(f"no addition of {category}")
-
-
-def _removed(category, key, value, ents, old_facets, new_facets, newer: _Side, after: _Side | None) -> Change:
-    if category in ("regulator", "law"):
-        e = ents[(category, "old")][key]
-        evidence = _removal_evidence(newer.text, e)
-        omitted = evidence is None and _found_in(e, after, category)
-        return Change(category, "removed", e.names.display, key, old=_public(category, e.fields),
-                      material=not omitted, confirmed=evidence is not None, omission=omitted,
-                      evidence=evidence, citations=e.citations)
-    if category == "licensing":
-        f = old_facets[key]
-        gone = new_facets.get(key)
-        evidence = gone.text if gone is not None and not gone.present else None
-        omitted = evidence is None and after is not None and _facet_found(f, after.facets)
-        still = stated_elsewhere(f.label, newer.text) if f.known and evidence is None else None
-        return Change(category, "removed", _facet_name(f), key, old=f.value() or f.text,
-                      material=not omitted and still is None, confirmed=evidence is not None, omission=omitted,
-                      evidence=evidence or still)
-    raise AssertionError(f"no removal of {category}")
-
-
-def _changed(category, key, fld, old, new, ents, old_facets, new_facets, newer: Snapshot) -> Change | None:
-    if category == "stance":
-        material = "unclear" not in (old, new)
-        return Change("stance", "changed", "trading", "trading", "trading", old, new, material=material,
-                      evidence=newer.stance.summary or None)
-    if category == "licensing":
-        if key == "required":
-            return Change("licensing", "changed", "licence required", "required", "required", old, new,
-                          material=old is not None and new is not None)
-        fo, fn = old_facets[key], new_facets[key]
-        if fld == "amounts":
-            return Change("licensing", "changed", fo.label, key, fo.label, fo.value(), fn.value(),
-                          material=amounts_contradict(fo.amounts, fn.amounts), evidence=fn.text)
-        return None
-    if category == "other":
-        return Change("other", "changed", key, key, fld, old, new, material=False)
-    eo, en = ents[(category, "old")][key], ents[(category, "new")][key]
-    citations = en.citations
-    if category == "law":
-        if fld == "effective_date":
-            refinement = dates.refines(old, new)
-            return Change("law", "changed", eo.names.display, key, fld, old, new,
-                          material=new is not None and not refinement, refinement=refinement,
-                          evidence=en.fields.get("date_text"), citations=citations)
-        if fld == "status":
-            return Change("law", "changed", eo.names.display, key, fld, old, new,
-                          material="unknown" not in (old, new), evidence=en.fields.get("summary"),
-                          citations=citations)
-        return Change("law", "changed", eo.names.display, key, fld, old, new, material=False, citations=citations)
-    if fld == "name":
-        return Change("regulator", "changed", eo.names.display, key, fld, old, new, material=en.renamed,
-                      evidence=en.fields.get("role") if en.renamed else None, citations=citations)
-    if fld == "acronym":
-        material = en.renamed or (old is not None and new is not None)
-        return Change("regulator", "changed", eo.names.display, key, fld, old, new, material=material,
-                      citations=citations)
-    return Change("regulator", "changed", eo.names.display, key, fld, old, new, material=False, citations=citations)
-
-
-def _facet_name(f: Facet) -> str:
-    """A requirement as a reader knows it: its kind and the report's own words for it."""
-    words = f.text if len(f.text) <= 160 else f.text[:157].rsplit(" ", 1)[0] + "…"
-    return f"{f.label}: {words}" if f.known else words
-
-
-def _public(category: str, fields: dict) -> dict:
-    keep = ("name", "acronym", "role") if category == "regulator" else ("name", "effective_date", "status")
-    return {k: fields.get(k) for k in keep}
+__all__ = ["Change", "Side", "compare", "compare_pair", "full_text", "collapsed", "mentions", "replace"]

@@ -27,7 +27,7 @@ _PATTERNS = [
     re.compile(rf"\b{_VAGUE}[\s-]+(?:{_MON}\s+)?{_YEAR}\b", re.I),
     re.compile(rf"\b{_MON},?\s+{_YEAR}\b", re.I),
     re.compile(rf"\b{_YEAR}-(?P<m>0[1-9]|1[0-2])\b(?!-)"),
-    re.compile(rf"(?<![\d,./-]){_YEAR}(?![\d,/-])"),
+    re.compile(rf"(?<![\d,./-]){_YEAR}(?![\d/-]|,\d)"),
 ]
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, deferred, mapped_column
 from tracker.errors import DatabaseError
 
 # The newest alembic revision in migrations/versions; a test keeps the two equal.
-SCHEMA_HEAD = "0002"
+SCHEMA_HEAD = "0003"
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -99,6 +99,8 @@ class ChangeRow(Base):
     confirmed: Mapped[bool | None] = mapped_column(Boolean)
     omission: Mapped[bool] = mapped_column(Boolean, default=False)
     refinement: Mapped[bool] = mapped_column(Boolean, default=False)
+    # the pair's parse collapsed in this change's category (a section lost, a report cut off)
+    suspect: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     evidence: Mapped[str | None] = mapped_column(Text)
     citations: Mapped[list] = mapped_column(JSON, default=list)
     position: Mapped[int] = mapped_column(Integer, default=0)

@@ -97,6 +97,7 @@ class Snapshot:
     sections: tuple[Section, ...] = ()
     unverified_facts: int | None = None
     sources: tuple[str, ...] = ()
+    truncated: str | None = None  # the section a cut-off report stops in
 
     def to_dict(self) -> dict:
         """The snapshot as plain JSON-ready data (tuples become lists). Computed once: treat the
@@ -142,4 +143,5 @@ class Snapshot:
             sections=tuple(Section(**fix(s)) for s in data.get("sections", ())),
             unverified_facts=data.get("unverified_facts"),
             sources=tup(data.get("sources")),
+            truncated=data.get("truncated"),
         )

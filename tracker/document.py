@@ -1,0 +1,534 @@
+"""The document model: any report's body as a tree of sections, paragraphs, items and tables.
+
+Reports come in drifting layouts: headings as markdown (`#` to `######`, setext underlines), bold
+lines, ALL CAPS, numbers ("2.1 Licensing"), questions or plain short lines; inline labels
+(`**Regulators:** …` on one line); nested, hard-wrapped, numbered or `•` bullets; definition lists;
+tables; block quotes; sometimes HTML. This module turns all of them into one shape, so the readers
+after it see sections and items and never a layout. It knows nothing of regulators or laws.
+"""
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from tracker.vocabulary import ABBREVIATION_END, BOILERPLATE_HEADING
+
+BULLET = re.compile(r"^(?P<indent>\s*)(?P<mark>[-*+•●▪◦‣–—]|\d{1,3}[.)]|\(\d{1,3}\)|[a-z][.)]|\([a-z]\))\s+(?P<text>\S.*)$")
+_URL_LINE = re.compile(r"^\s*(?:\d{1,3}[.)]\s*|[-*•]\s*)?(?:\[\d+\]:?\s*)?<?(?P<url>https?://\S+?)>?\s*$")
+_MD_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.+?)\s*#*\s*$")
+_SETEXT = re.compile(r"^\s*(?:=+|-+)\s*$")
+_RULE = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
+_BOLD_LINE = re.compile(r"^(?:\*\*|__)(?P<text>[^*_].*?)(?:\*\*|__)\s*:?\s*$")
+_NUMBERED = re.compile(r"^(?P<num>(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,4}\.|[A-H]\.))\s+(?P<text>\S.*)$")
+_QA = re.compile(r"^(?:\*\*|__)?\s*Q(?:uestion)?\s*\d*\s*[:.)]\s*(?P<text>.+?)\s*(?:\*\*|__)?\s*$", re.I)
+_ANSWER = re.compile(r"^(?:\*\*|__)?\s*A(?:nswer)?\s*[:.)]\s*(?:\*\*|__)?\s*", re.I)
+# "**Label:** body" or "**Label.** body" or "Label: body" on one line
+_BOLD_LABEL = re.compile(r"^(?:\*\*|__)(?P<label>[^*_]{2,90}?)(?P<p1>[:.]?)(?:\*\*|__)(?P<p2>\s*[:.—–-]?)\s+(?P<body>\S.*)$")
+_PLAIN_LABEL = re.compile(r"^(?P<label>[A-Z][^:.;!?]{1,50}?)\s*:\s+(?P<body>\S.*)$")
+_TERMINAL = re.compile(r"[.!?:;)\]→\"'”*|]$")
+_CITE = r"\[\d{1,3}(?:\s*[,;–-]\s*\d{1,3})*\]"
+_CITES = re.compile(rf"\s*((?:{_CITE}(?:\s*[,–-]?\s*(?={_CITE}))?)+)")
+_MD_LINK_CITE = re.compile(r"\[\[(\d{1,3})\]\]\((?:https?://[^)\s]*)\)")
+_MD_LINK = re.compile(r"\[([^\]\n]{1,200})\]\((https?://[^)\s]+)\)")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One bullet (or table-less entry), with the bullets nested under it."""
+
+    text: str
+    children: tuple["Item", ...] = ()
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table: its header cells and its rows."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A run of prose."""
+
+    text: str
+
+
+Block = Paragraph | Item | Table
+
+
+@dataclass
+class Section:
+    """A heading, what stands under it, and its sub-sections."""
+
+    heading: str
+    level: int = 1
+    style: str = "plain"
+    blocks: list[Block] = field(default_factory=list)
+    children: list["Section"] = field(default_factory=list)
+    quoted: bool = False
+
+    @property
+    def paragraphs(self) -> list[str]:
+        """The prose of this section (not of its sub-sections)."""
+        return [b.text for b in self.blocks if isinstance(b, Paragraph)]
+
+    @property
+    def items(self) -> list[Item]:
+        """The top-level items of this section."""
+        return [b for b in self.blocks if isinstance(b, Item)]
+
+    @property
+    def tables(self) -> list[Table]:
+        """The tables of this section."""
+        return [b for b in self.blocks if isinstance(b, Table)]
+
+    def walk(self) -> Iterator["Section"]:
+        """This section and every section under it, in document order."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def text(self) -> str:
+        """Everything this section and its sub-sections say, as plain lines."""
+        lines: list[str] = []
+        for sec in self.walk():
+            if sec is not self:
+                lines.append(sec.heading)
+            for b in sec.blocks:
+                if isinstance(b, Paragraph):
+                    lines.append(b.text)
+                elif isinstance(b, Item):
+                    lines.extend(flatten_item(b))
+                else:
+                    lines.extend(" | ".join(r) for r in b.rows)
+        return "\n".join(lines)
+
+
+def flatten_item(item: Item, depth: int = 0) -> list[str]:
+    """An item and its nested items as lines."""
+    out = [item.text]
+    for child in item.children:
+        out.extend(flatten_item(child, depth + 1))
+    return out
+
+
+@dataclass
+class Body:
+    """A report's body: the lead before the first heading, then the sections."""
+
+    lead: list[Block] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)
+
+    def walk(self) -> Iterator[Section]:
+        """Every section, depth first."""
+        for s in self.sections:
+            yield from s.walk()
+
+
+# --- text normalisation ---------------------------------------------------------------------
+
+_HTML_TAG = re.compile(r"</?(?:h[1-6]|p|div|ul|ol|li|table|thead|tbody|tr|td|th|br|strong|b|em|i|span|section|"
+                       r"article|header|footer|blockquote|dl|dt|dd|a|hr)\b[^>]*>", re.I)
+
+
+def normalise(text: str) -> str:
+    """One text form for every encoding of a report: no BOM, '\\n' line ends, no tabs or
+    no-break spaces, HTML turned into the markdown it means."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\t", "    ").replace("\u00a0", " ").replace("\u2009", " ").replace("\u202f", " ")
+    text = re.sub(r"[\u200b\u200c\u200d\u2060\ufeff]", "", text)
+    if len(_HTML_TAG.findall(text)) >= 5:
+        text = _from_html(text)
+    return text
+
+
+def _from_html(text: str) -> str:
+    def heading(m: re.Match) -> str:
+        return "\n" + "#" * int(m.group(1)) + " " + re.sub(r"<[^>]+>", "", m.group(2)).strip() + "\n"
+
+    text = re.sub(r"<h([1-6])[^>]*>(.*?)</h\1\s*>", heading, text, flags=re.I | re.S)
+    text = re.sub(r"<(?:strong|b)\b[^>]*>(.*?)</(?:strong|b)\s*>", r"**\1**", text, flags=re.I | re.S)
+    text = re.sub(r"<a\b[^>]*href=\"(https?://[^\"]+)\"[^>]*>(.*?)</a\s*>", r"[\2](\1)", text, flags=re.I | re.S)
+    text = re.sub(r"<li\b[^>]*>", "\n- ", text, flags=re.I)
+    text = re.sub(r"<t[dh]\b[^>]*>", " | ", text, flags=re.I)
+    text = re.sub(r"</tr\s*>", " |\n", text, flags=re.I)
+    text = re.sub(r"<tr\b[^>]*>", "\n", text, flags=re.I)
+    text = re.sub(r"<(?:br|hr)\b[^>]*/?>|</(?:p|div|li|ul|ol|table|dt|dd|blockquote|h[1-6])\s*>|<(?:p|div|dt)\b[^>]*>",
+                  "\n", text, flags=re.I)
+    text = re.sub(r"<dd\b[^>]*>", "\n: ", text, flags=re.I)
+    text = re.sub(r"<[^>\n]{1,200}>", "", text)
+    text = html.unescape(text)
+    text = re.sub(r"\n\s*\|\s*\|", "\n|", text)
+    return re.sub(r"\n{3,}", "\n\n", text)
+
+
+def strip_markup(text: str) -> str:
+    """Text without markdown emphasis, code marks, link syntax or citation marks, spaces folded."""
+    text = _MD_LINK_CITE.sub(r"[\1]", text)
+    text = _MD_LINK.sub(r"\1", text)
+    text = re.sub(r"\*\*|__|(?<!\w)\*(?!\s)|(?<!\s)\*(?!\w)|`", "", text)
+    text = _CITES.sub("", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def citations(text: str) -> tuple[int, ...]:
+    """The source numbers a text cites, in order, ranges expanded ("[2-4]" cites 2, 3 and 4)."""
+    text = _MD_LINK_CITE.sub(r"[\1]", text)
+    found: list[int] = []
+    for mark in _CITES.findall(text):
+        for a, b in re.findall(r"(\d{1,3})(?:\]?\s*[–-]\s*\[?(\d{1,3}))?", mark):
+            lo, hi = int(a), int(b or a)
+            found.extend(range(lo, hi + 1) if lo <= hi <= lo + 50 else (lo, hi))
+    return tuple(dict.fromkeys(found))
+
+
+def sentences(text: str, *, marks: str = ".;!?") -> list[str]:
+    """Split text into sentences (or clauses, with ';' or ':' among the marks) without splitting
+    after an abbreviation such as 'No.', 'Cap.' or an initial."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        start = 0
+        for m in re.finditer(rf"[{re.escape(marks)}](?:\[\d[^\]]*\])*\s+", line):
+            piece = line[start:m.start() + 1]
+            if piece.endswith(".") and ABBREVIATION_END.search(piece):
+                continue
+            out.append(piece.strip())
+            start = m.end()
+        out.append(line[start:].strip())
+    return [p for p in out if p]
+
+
+# --- headings -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Heading:
+    text: str
+    style: str
+    explicit_level: int | None = None
+
+
+def _heading_text(raw: str) -> str:
+    text = strip_markup(raw).strip(" :#*_")
+    return re.sub(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,4}\.|[A-H]\.)\s+(?=\S)", "", text).strip()
+
+
+def _looks_like_title(s: str, max_words: int = 9) -> bool:
+    """A short line that reads as a heading: capitalised, few words, no sentence end, no citation."""
+    if not s or len(s) > 90 or "://" in s or re.search(r"\[\d", s):
+        return False
+    words = s.split()
+    if len(words) > max_words or not (s[0].isupper() or s[0].isdigit()):
+        return False
+    return not re.search(r"[.;,!→]$", s)
+
+
+def heading_of(line: str, next_line: str | None = None) -> _Heading | None:
+    """The heading a line stands for (with its style), or None when it is body text."""
+    s = line.strip()
+    if not s or s.startswith("|"):
+        return None
+    if m := _MD_HEADING.match(s):
+        text = _heading_text(m.group("text"))
+        return _Heading(text, f"md{len(m.group('hashes'))}", len(m.group("hashes"))) if text else None
+    if m := _QA.match(s):
+        if m.group("text").rstrip("*_ ").endswith("?"):
+            return _Heading(_heading_text(m.group("text")), "qa")
+    if next_line is not None and _SETEXT.match(next_line) and _looks_like_title(strip_markup(s), 12) \
+            and not BULLET.match(s):
+        return _Heading(_heading_text(s), "setext1" if next_line.strip().startswith("=") else "setext2",
+                        1 if next_line.strip().startswith("=") else 2)
+    if m := _BOLD_LINE.match(s):
+        text = m.group("text").strip()
+        if len(text.split()) <= 12 and not re.search(r"\[\d", text) and not text.endswith("."):
+            return _Heading(_heading_text(text), "bold")
+        return None
+    if BULLET.match(s) and not _NUMBERED.match(s):
+        return None
+    if m := _NUMBERED.match(s):
+        rest = strip_markup(m.group("text"))
+        if _looks_like_title(rest, 8) and not re.search(r":\s+\S", rest) and not rest.endswith(":") \
+                and not re.search(r"\s[–—-]\s", rest):
+            depth = m.group("num").rstrip(".").count(".") + 1
+            return _Heading(_heading_text(rest), f"num{depth}")
+        return None
+    plain = strip_markup(s)
+    letters = re.sub(r"[^A-Za-zÀ-ÿ]", "", plain)
+    if len(letters) >= 4 and letters.isupper() and _looks_like_title(plain.title(), 10) and not plain.endswith("."):
+        return _Heading(_heading_text(plain.title() if len(plain.split()) > 1 else plain), "caps")
+    if plain.endswith(":") and len(plain.split()) <= 6 and "," not in plain and plain[0].isupper() \
+            and not re.search(r"\[\d", s):
+        return _Heading(_heading_text(plain[:-1]), "colon")
+    if plain.endswith("?") and len(plain.split()) <= 12 and plain[0].isupper():
+        return _Heading(_heading_text(plain), "question")
+    ends_well = not re.search(r"[:)]$", plain) or re.search(r"\([A-Z][A-Za-z&./-]{1,11}\)$", plain)
+    if _looks_like_title(plain) and ends_well and not re.search(r"\s[–—]\s|\s--?\s|:\s", plain):
+        return _Heading(_heading_text(plain), "plain")
+    return None
+
+
+def _known_heading(line: str) -> bool:
+    """Whether a line is a heading whose words name a section of the report."""
+    from tracker.vocabulary import HEADING_KINDS
+    h = heading_of(line)
+    return h is not None and (BOILERPLATE_HEADING.match(h.text) is not None or any(rx.search(h.text) for _, rx in HEADING_KINDS))
+
+
+def inline_label(line: str) -> tuple[str, str, bool] | None:
+    """A line that opens with a label and carries its body: (label, body, bold)."""
+    s = line.strip()
+    if m := _BOLD_LABEL.match(s):
+        label = m.group("label").strip()
+        if (m.group("p1") or m.group("p2").strip()) and len(label.split()) <= 12:
+            return label.rstrip(":. "), m.group("body").strip(), True
+    if m := _PLAIN_LABEL.match(s):
+        label = m.group("label").strip()
+        if len(label.split()) <= 5 and not re.search(r"\d{4}|\[|\(", label):
+            return label, m.group("body").strip(), False
+    return None
+
+
+# --- building the tree ----------------------------------------------------------------------
+
+@dataclass
+class _Line:
+    text: str
+    indent: int
+    quoted: bool
+
+
+def _lines(raw: list[str]) -> list[_Line]:
+    out = []
+    for line in raw:
+        quoted = False
+        m = re.match(r"^\s*((?:>\s?)+)", line)
+        if m:
+            quoted = True
+            line = line[m.end():]
+        out.append(_Line(line.rstrip(), len(line) - len(line.lstrip()), quoted))
+    return out
+
+
+def _unwrap(lines: list[_Line]) -> list[_Line]:
+    """Join what a hard wrap or a definition list spreads over two lines: an indented line that
+    continues a bullet, the rest of a long line cut mid-sentence, a ': definition' line."""
+    out: list[_Line] = []
+    bullet_indent: int | None = None
+    for ln in lines:
+        s = ln.text.strip()
+        if not s:
+            out.append(ln)
+            bullet_indent = None if not out or not out[-1].text.strip() else bullet_indent
+            continue
+        prev = next((x for x in reversed(out) if x.text.strip()), None)
+        prev_blank = bool(out) and not out[-1].text.strip()
+        is_bullet = bool(BULLET.match(s)) and not _URL_LINE.match(s)
+        structural = is_bullet or s.startswith(("|", "#")) or _SETEXT.match(s) or _RULE.match(s)
+        if prev is not None and re.match(r"^:\s+\S", s) and not prev_blank:
+            prev.text = prev.text.rstrip() + ": " + s[1:].strip()
+            continue
+        if prev is not None and not prev_blank and not structural:
+            p = prev.text.strip()
+            continues_bullet = bullet_indent is not None and ln.indent > bullet_indent
+            cut = (len(p) >= 60 and not _TERMINAL.search(p) and not p.startswith("|") and not _URL_LINE.match(p)
+                   and heading_of(p) is None and not s.startswith("**") and ln.quoted == prev.quoted
+                   and not re.match(r"^[^:]{1,40}:\s", p) and not _known_heading(s))
+            if continues_bullet or cut:
+                prev.text = prev.text.rstrip() + " " + s
+                continue
+        out.append(ln)
+        bullet_indent = ln.indent if is_bullet else (bullet_indent if ln.indent > (bullet_indent or 0) else None)
+        if not is_bullet and bullet_indent is not None and ln.indent <= bullet_indent:
+            bullet_indent = None
+    return out
+
+
+def _items(entries: list[tuple[int, str]]) -> list[Item]:
+    """Bullets with their indentation -> items nested by indentation."""
+    root: list[tuple[int, str, list]] = []
+    stack: list[tuple[int, list]] = [(-1, root)]
+    for indent, text in entries:
+        while len(stack) > 1 and indent <= stack[-1][0]:
+            stack.pop()
+        node = (indent, text, [])
+        stack[-1][1].append(node)
+        stack.append((indent, node[2]))
+
+    def build(nodes) -> list[Item]:
+        return [Item(text, tuple(build(kids))) for _, text, kids in nodes]
+    return build(root)
+
+
+def _table(rows: list[str]) -> Table | None:
+    cells = [[c.strip() for c in r.strip().strip("|").split("|")] for r in rows]
+    cells = [c for c in cells if not all(re.fullmatch(r":?-{2,}:?", x) or not x for x in c)]
+    if not cells:
+        return None
+    width = max(len(c) for c in cells)
+    cells = [c + [""] * (width - len(c)) for c in cells]
+    return Table(tuple(cells[0]), tuple(tuple(c) for c in cells[1:]))
+
+
+def parse_body(raw_lines: list[str]) -> Body:
+    """Body lines -> the section tree."""
+    lines = _unwrap(_lines(raw_lines))
+    body = Body()
+    stack: list[Section] = []  # the open sections, outermost first
+    quote_base: int | None = None  # how deep the stack was when a quoted section opened
+    explicit = any(_MD_HEADING.match(ln.text.strip()) for ln in lines) or any(
+        _SETEXT.match(lines[k + 1].text) and lines[k].text.strip() and heading_of(lines[k].text, lines[k + 1].text)
+        for k in range(len(lines) - 1))
+    pending_items: list[tuple[int, str]] = []
+    pending_table: list[str] = []
+    numbered_list_depth: int | None = None  # the depth of the numbered list being read, if any
+
+    def blocks() -> list[Block]:
+        return stack[-1].blocks if stack else body.lead
+
+    def flush() -> None:
+        if pending_items:
+            blocks().extend(_items(pending_items))
+            pending_items.clear()
+        if pending_table:
+            if (t := _table(pending_table)) is not None:
+                blocks().append(t)
+            pending_table.clear()
+
+    def open_section(h: _Heading, quoted: bool) -> None:
+        nonlocal quote_base
+        flush()
+        if quoted and quote_base is None:
+            quote_base = len(stack)
+        level = _level_for(h, stack, explicit)
+        while stack and stack[-1].level >= level:
+            stack.pop()
+        sec = Section(heading=h.text, level=level, style=h.style, quoted=quoted)
+        (stack[-1].children if stack else body.sections).append(sec)
+        stack.append(sec)
+
+    i, n = 0, len(lines)
+    while i < n:
+        ln = lines[i]
+        s = ln.text.strip()
+        if quote_base is not None and s and not ln.quoted:
+            flush()
+            del stack[quote_base:]
+            quote_base = None
+        if not s or _RULE.match(s):
+            flush()
+            i += 1
+            continue
+        if url := _URL_LINE.match(s):
+            flush()
+            body.urls.append(url.group("url").rstrip(".,;)"))
+            i += 1
+            continue
+        if s.startswith("|"):
+            if pending_items:
+                flush()
+            pending_table.append(s)
+            i += 1
+            continue
+        if pending_table:
+            flush()
+        nxt = lines[i + 1].text if i + 1 < n else None
+        h = heading_of(s, nxt)
+        if h is not None and h.style.startswith("num"):
+            depth = int(h.style[3:])
+            follow = next((lines[k].text.strip() for k in range(i + 1, n) if lines[k].text.strip()), "")
+            fh = heading_of(follow) if _NUMBERED.match(follow) else None
+            if numbered_list_depth == depth or (fh is not None and fh.style == h.style):
+                h = None  # a list of short numbered entries, not a run of headings
+                numbered_list_depth = depth
+        if h is not None and h.text:
+            numbered_list_depth = None
+            open_section(h, ln.quoted)
+            i += 2 if h.style.startswith("setext") else 1
+            continue
+        bullet = BULLET.match(ln.text)
+        if bullet:
+            if not bullet.group("mark")[0].isdigit():
+                numbered_list_depth = None
+            pending_items.append((len(bullet.group("indent")), bullet.group("text").strip()))
+            i += 1
+            continue
+        numbered_list_depth = None
+        flush()
+        text = _ANSWER.sub("", s)
+        label = inline_label(text)
+        if label is not None:
+            name, rest, bold = label
+            if _opens_section(name, bold):
+                open_section(_Heading(_heading_text(name), "label"), ln.quoted)
+                stack[-1].blocks.append(Paragraph(rest))
+                i += 1
+                continue
+            if bold and not FIELD_LABEL.match(name):
+                blocks().append(Item(f"{name}: {rest}"))
+                i += 1
+                continue
+        blocks().append(Paragraph(text))
+        i += 1
+    flush()
+    return body
+
+
+# Labels of an entity's own fields ("Status: in force", "Effective: 1 July 2026"): kept as the
+# entity's lines, never sections of their own.
+FIELD_LABEL = re.compile(
+    r"^(?:status|current status|stage|effective(?: date| from)?|in force(?: from| since)?|commencement(?: date)?|"
+    r"entry into force|date|dates?|enacted|adopted|passed|published|signed|issued|type|kind|role|remit|"
+    r"mandate|acronym|abbreviation|also known as|aka|notes?|summary|scope|key provisions|what it does|"
+    r"penalties|deadline|applies to|covers|responsibilit(?:y|ies)|powers|functions|jurisdiction|website|"
+    r"source|sources|citation|reference|instrument|legal basis|basis|amount|value|threshold|detail|details|"
+    r"requirement|who|when)$", re.I)
+
+
+# Words that make a one-line label a section rather than an entry of the list it stands in.
+_SECTION_LABEL = re.compile(
+    r"\b(?:regulat\w*|supervis\w*|authorit\w*|agenc\w*|bodies|oversight|law|laws|legislat\w*|legal|framework|"
+    r"statut\w*|rules|acts|instruments|stance|position|trading|trade|exchanges|licen[cs]\w*|registration|"
+    r"authori[sz]ation|requirements|obligations|conditions|tax\w*|status|outlook|overview|summary|"
+    r"takeaways?|developments|timeline|enforcement|stablecoins?|aml|cft|defi|nfts?|custody|consumer|"
+    r"sources|methodology|limitations|who|which|what|how|is|can|bottom line|key|note)\b", re.I)
+
+
+def _opens_section(label: str, bold: bool) -> bool:
+    words = label.split()
+    if FIELD_LABEL.match(label.strip()):
+        return False
+    if BOILERPLATE_HEADING.match(label.strip()):
+        return True
+    if not _SECTION_LABEL.search(label):
+        return False
+    # "Securities and Exchange Commission (SEC)" or "Law on Digital Assets" is an entry, not a section
+    if re.search(r"\([A-Z][A-Za-z&./-]{1,11}\)|\b(?:19|20)\d\d\b|\bNo\.", label):
+        return False
+    return len(words) <= (8 if bold else 5)
+
+
+def _level_for(h: _Heading, stack: list[Section], explicit: bool) -> int:
+    """The depth a heading opens at. Markdown and setext headings carry their level; other styles
+    nest by first appearance: a style already open is a sibling of that section, a new style is a
+    child of the section it appears in. Where the document has markdown headings, a heading of
+    another style outside them ranks below every markdown level, so a bold "Key takeaways" line
+    never swallows the "## Regulators" after it."""
+    if h.explicit_level is not None:
+        return h.explicit_level
+    for sec in reversed(stack):
+        if sec.style == h.style:
+            return sec.level
+    if h.style.startswith("num"):
+        depth = int(h.style[3:])
+        for sec in reversed(stack):
+            if sec.style.startswith("num") and int(sec.style[3:]) < depth:
+                return sec.level + depth - int(sec.style[3:])
+            if sec.style.startswith("num") and int(sec.style[3:]) > depth:
+                continue
+    if stack:
+        return stack[-1].level + 1
+    return 7 if explicit else 1

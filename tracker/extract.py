@@ -1,0 +1,588 @@
+"""Entities from the document tree: regulators, laws, the trading stance and the licensing
+requirements, from bullets, table rows, per-entity sub-headings and running prose alike.
+
+Each section is classified by its heading and, where the heading says nothing, by its content
+(are the names in it agencies, instruments, obligations?); sub-sections inherit their parent's
+kind. Sections that restate or narrate (key takeaways, recent developments, outlooks) never
+contribute entities of their own unless the report has no other section of that kind.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from tracker import dates
+from tracker.document import Body, Item, Section, Table, citations, flatten_item, sentences, strip_markup
+from tracker.events import law_facts
+from tracker.model import Law, Licensing, Regulator, Section as SectionRecord, Stance
+from tracker.names import INSTRUMENT_WORD, Mention, find_mentions, is_acronym, name_and_rest, paragraph_entry, sentence_like, split_compound, split_name
+from tracker.vocabulary import (STRONG_INSTRUMENT, BODY, BOILERPLATE_HEADING, HEADING_KINDS, IDENTIFIER, INSTRUMENT_HEAD,
+                                LICENCE_REQUIRED, LIFTED, NARRATIVE_KINDS, NO_LICENCE, NOT_LEGAL, OBLIGATION,
+                                OFF_TOPIC_STANCE, PLAIN_LEGAL, REMOVAL, STANCE_NEGATED, STANCE_RULES, STANCE_UNCLEAR)
+from tracker.document import FIELD_LABEL
+
+CORE = ("regulators", "laws", "stance", "licensing")
+
+
+def heading_kind(heading: str) -> str:
+    """Which part of a snapshot a heading names: a core kind, 'digest', 'developments',
+    'boilerplate' or 'other'."""
+    h = heading.strip(" :?")
+    if BOILERPLATE_HEADING.match(h):
+        return "boilerplate"
+    for kind, rx in HEADING_KINDS:
+        if rx.search(h) and not (kind == "laws" and re.fullmatch(r"(?:AML/CFT and )?travel rule", h, re.I)):
+            return kind
+    return "other"
+
+
+def looks_like_entity(text: str, kind: str, entry: bool = False) -> bool:
+    """Whether a heading or a bullet's name part is the name of one agency ('regulators') or
+    instrument ('laws') rather than a title over them. An `entry` of a section of that kind (a
+    bullet, a row) may be a bare acronym ('KMAG: The Kryptomärkteaufsichtsgesetz …')."""
+    t = strip_markup(text).strip(" :")
+    if not t or len(t.split()) > 24:
+        return False
+    if kind == "laws":
+        if entry and is_acronym(t.split(" (")[0]):
+            return True
+        return bool(INSTRUMENT_WORD.search(t) or IDENTIFIER.search(t)) and not re.fullmatch(
+            r"(?:key |main |primary |other |relevant |core |applicable )?(?:laws?|legislation|acts|rules|"
+            r"regulations|instruments|legal framework|framework)(?: and \w+)?", t, re.I)
+    if is_acronym(t.split(" (")[0]) or re.search(r"\([A-Z][A-Za-z&./-]{1,11}\)\s*$", t):
+        return True
+    return bool(BODY.search(t)) and not re.fullmatch(
+        r"(?:key |main |primary |other |relevant |regulatory |supervisory |competent |financial |national |"
+        r"federal |state |government |public )*(?:regulators?|authorities|agencies|bodies|supervisors|institutions)"
+        r"(?: and \w+)*", t, re.I)
+
+
+@dataclass
+class _Node:
+    section: Section
+    kind: str
+    narrative: bool
+    entity: bool  # the heading is the name of the one entity this section describes
+    parent: "_Node | None" = None
+
+
+def _content_kind(sec: Section) -> str | None:
+    """What the names of a section's entries are, when its heading does not say."""
+    names = [name_and_rest(it.text)[0] for it in sec.items]
+    names += [t.rows[i][0] for t in sec.tables for i in range(len(t.rows)) if t.rows[i]]
+    names += [c.heading for c in sec.children]
+    if len(names) >= 2 or (names and not sec.paragraphs):
+        bodies = sum(1 for n in names if looks_like_entity(n, "regulators") and not INSTRUMENT_HEAD.search(n))
+        laws = sum(1 for n in names if looks_like_entity(n, "laws") and STRONG_INSTRUMENT.search(n))
+        if bodies / len(names) >= 0.6:
+            return "regulators"
+        if laws / len(names) >= 0.6:
+            return "laws"
+    return None
+
+
+def classify(body: Body) -> list[_Node]:
+    """Every section with the kind it is read as, in document order."""
+    nodes: list[_Node] = []
+
+    def visit(sec: Section, parent: _Node | None) -> None:
+        own = heading_kind(sec.heading)
+        entity = False
+        narrative = bool(parent and (parent.narrative or parent.kind in NARRATIVE_KINDS))
+        pk = parent.kind if parent else None
+        if pk in ("regulators", "laws") and own in ("other", pk, "stance") and looks_like_entity(sec.heading, pk) \
+                and _content_kind(sec) is None:
+            kind, entity = pk, True
+        elif own == "other" and pk in CORE:
+            kind = pk
+        elif own == "laws" and re.search(r"\bframework\b", sec.heading, re.I) and _content_kind(sec) == "regulators":
+            kind = "regulators"
+        else:
+            kind = own
+        node = _Node(sec, kind, narrative and kind not in NARRATIVE_KINDS or narrative, entity, parent)
+        nodes.append(node)
+        for child in sec.children:
+            visit(child, node)
+
+    for sec in body.sections:
+        visit(sec, None)
+    # where no heading names the regulators or the laws, the section whose entries are agencies, or
+    # instruments, is read as such
+    for kind in ("regulators", "laws"):
+        if any(n.kind == kind for n in nodes):
+            continue
+        for n in nodes:
+            if n.kind in ("other", "digest") and not n.narrative and _content_kind(n.section) == kind:
+                n.kind = kind
+                for m in nodes:
+                    if m.parent is n and m.kind == "other":
+                        m.kind, m.entity = kind, looks_like_entity(m.section.heading, kind)
+                break
+    return nodes
+
+
+# --- regulators and laws ------------------------------------------------------------------
+
+@dataclass
+class _Raw:
+    """An entity as one place of the report gives it, before its facts are read."""
+
+    name: str
+    acronym: str | None
+    aliases: tuple[str, ...]
+    paren: str
+    text: str  # the description, citation marks kept
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+def _fields(lines: Iterable[str]) -> tuple[dict[str, str], list[str]]:
+    """Labelled sub-fields ('Status: in force', 'Effective: 1 July 2026') and the other lines."""
+    out: dict[str, str] = {}
+    rest: list[str] = []
+    for line in lines:
+        m = re.match(r"^\s*(?:\*\*|__)?([A-Za-z][A-Za-z ]{1,30}?)(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(.+)$", line)
+        if m and FIELD_LABEL.match(m.group(1).strip()):
+            key = m.group(1).strip().casefold()
+            if re.match(r"effective|in force|commencement|entry into force", key):
+                out.setdefault("effective", m.group(2).strip())
+            elif re.match(r"status|current status|stage", key):
+                out.setdefault("status", m.group(2).strip())
+            elif re.match(r"acronym|abbreviation|also known as|aka", key):
+                out.setdefault("acronym", m.group(2).strip())
+            rest.append(m.group(2).strip() if key not in ("effective", "status") else line.strip())
+        else:
+            rest.append(line.strip())
+    return out, rest
+
+
+def _from_item(item: Item, kind: str) -> list[_Raw]:
+    """The entity (or entities, for a compound) one bullet names; its nested bullets are its details
+    unless it introduces them as a list of their own."""
+    name_part, rest = name_and_rest(item.text)
+    if item.children and item.text.rstrip().endswith(":") and not rest:
+        out = []
+        for child in item.children:
+            out.extend(_from_item(child, kind))
+        return out
+    child_lines = [line for c in item.children for line in flatten_item(c)]
+    fields, other = _fields(child_lines)
+    plain_name = strip_markup(name_part)
+    if sentence_like(plain_name) or not looks_like_entity(plain_name, kind, entry=True):
+        # a sentence, not "Name: description": find the names inside it
+        mentions = [m for m in find_mentions(strip_markup(item.text), "law" if kind == "laws" else "regulator")]
+        if not mentions:
+            return []
+        text = " ".join([item.text, *other])
+        m = _primary(mentions, strip_markup(item.text), kind)[0]  # a bullet is about the first name it gives
+        return [_Raw(m.name, m.acronym, m.aliases, "", strip_markup(item.text)[m.end:].strip(" ,;:") or text, fields)]
+    description = "; ".join(x for x in [rest, *other] if x)
+    out = []
+    for part in split_compound(plain_name, "law" if kind == "laws" else "regulator"):
+        name, acronym, aliases, paren = split_name(part)
+        raw = _Raw(name, acronym or _acronym_field(fields), aliases, paren, description, fields)
+        _longer_name(raw, strip_markup(rest), kind)
+        out.append(raw)
+    return out
+
+
+def _longer_name(raw: _Raw, description: str, kind: str) -> None:
+    """'KMAG: The Kryptomärkteaufsichtsgesetz, in force …', 'Bundesbank. The Deutsche Bundesbank …':
+    the description opens with the full name the entry goes by."""
+    mentions = find_mentions(description[:160], "law" if kind == "laws" else "regulator")
+    if not mentions or mentions[0].start > 4:
+        return
+    long_ = mentions[0]
+    short = raw.name
+    if long_.name == short or len(long_.name) <= len(short):
+        return
+    if is_acronym(short) or re.search(rf"\b{re.escape(short)}$", long_.name):
+        raw.aliases = tuple(dict.fromkeys([short, *raw.aliases, *long_.aliases]))
+        if is_acronym(short) and raw.acronym is None:
+            raw.acronym = short
+        raw.name = long_.name
+
+
+def _acronym_field(fields: dict[str, str]) -> str | None:
+    v = fields.get("acronym", "").strip(" .")
+    return v if is_acronym(v) else None
+
+
+def _primary(mentions: list, text: str, kind: str) -> list:
+    """The mentions of a sentence that are entities of their own: not an instrument that another
+    amends ('Law No. 7518 amending the Capital Markets Law No. 6362' is one law), not a body the
+    sentence says is gone."""
+    out = []
+    for k, m in enumerate(mentions):
+        before = text[max(0, m.start - 25):m.start]
+        if kind == "laws" and k and re.search(r"\b(?:amend(?:s|ing|ed)?|implementing|under|of|to)\s+(?:the\s+)?$", before, re.I):
+            continue
+        if re.search(r"\b(?:formerly|previously|former|ex-|predecessor)\s*(?:the\s+)?$", before, re.I):
+            continue
+        out.append(m)
+    return out
+
+
+def _segment(text: str, m, mentions: list, start: int | None = None) -> str:
+    """The words of a sentence that speak of one mention: from it (or from `start`) to the next name."""
+    later = [x.start for x in mentions if x.start > m.start]
+    end = min(later) if later else len(text)
+    return text[m.start if start is None else start:end].strip(" ,;")
+
+
+def _from_table(table: Table, kind: str) -> list[_Raw]:
+    header = [strip_markup(h).casefold() for h in table.header]
+
+    def col(pattern: str, avoid: set[int] = frozenset()) -> int | None:
+        return next((i for i, h in enumerate(header) if i not in avoid and re.search(pattern, h)), None)
+
+    if kind == "regulators":
+        name_i = col(r"regulator|authorit|body|agency|name|institution|supervisor|organisation|organization|entity")
+        acr_i = col(r"acronym|abbrev|short", {name_i} if name_i is not None else set())
+        eff_i = status_i = None
+    else:
+        name_i = col(r"\blaw|instrument|legislation|\bact\b|regulation|name|statute|title|rule")
+        eff_i = col(r"effective|in force|commence|date|from|since|start|applies", {name_i} if name_i is not None else set())
+        status_i = col(r"status|stage", {i for i in (name_i, eff_i) if i is not None})
+        acr_i = col(r"acronym|abbrev|short", {i for i in (name_i, eff_i, status_i) if i is not None})
+    if name_i is None:
+        name_i = 0
+    out = []
+    for row in table.rows:
+        if len(row) <= name_i or not strip_markup(row[name_i]):
+            continue
+        notes = "; ".join(strip_markup(c) for i, c in enumerate(row) if i not in (name_i, eff_i, status_i, acr_i)
+                          and strip_markup(c))
+        fields: dict[str, str] = {}
+        if eff_i is not None and eff_i < len(row):
+            fields["effective"] = strip_markup(row[eff_i])
+        if status_i is not None and status_i < len(row) and strip_markup(row[status_i]):
+            fields["status"] = strip_markup(row[status_i])
+        for part in split_compound(strip_markup(row[name_i]), "law" if kind == "laws" else "regulator"):
+            name, acronym, aliases, paren = split_name(part)
+            if acr_i is not None and acr_i < len(row) and is_acronym(strip_markup(row[acr_i])):
+                acronym = acronym or strip_markup(row[acr_i])
+            out.append(_Raw(name, acronym, aliases, paren, notes + "".join(
+                f" [{n}]" for n in citations(" ".join(row))), fields))
+    return out
+
+
+_APPOSITION = re.compile(r"^\s*(?:,\s*(?:the|its|also known as|known as|better known as|or|i\.e\.)?\s*|\s*\(\s*|"
+                         r"\s+or\s+(?:the\s+)?|\s*/\s*)$", re.I)
+_SAME_DATE = re.compile(r"\b(?:the same (?:date|day)|that (?:date|day))\b", re.I)
+
+
+def _resolve_same_date(text: str) -> str:
+    """'… since 30 December 2024 … has applied since the same date' -> the date itself."""
+    out, last = [], None
+    pos = 0
+    for m in _SAME_DATE.finditer(text):
+        before = [d for d in dates.find_dates(text[:m.start()]) if d.iso]
+        if before:
+            out.append(text[pos:m.start()])
+            out.append(before[-1].text)
+            pos = m.end()
+    out.append(text[pos:])
+    del last
+    return "".join(out)
+
+
+def _from_prose(paragraphs: list[str], kind: str, acronyms: dict[str, str]) -> list[_Raw]:
+    """Entities named in running sentences, each with the words that speak of it. A paragraph
+    that opens with a bare name ("Bank of Canada (BoC). The designated supervisor …") is an entry
+    of its own; a name given again in apposition ("Regulation (EU) 2023/1113, the recast Transfer
+    of Funds Regulation (TFR)") or by its acronym in a later sentence is the same entity."""
+    what = "law" if kind == "laws" else "regulator"
+    out: list[_Raw] = []
+    known: dict[str, _Raw] = {}
+    for para in paragraphs:
+        entry = paragraph_entry(para)
+        name, rest = entry if entry else ("", "")
+        if rest and looks_like_entity(name, kind, entry=True) and not BOILERPLATE_HEADING.match(name):
+            out.extend(_from_item(Item(f"{name}: {rest}"), kind))
+            continue
+        para = _resolve_same_date(para)
+        for sentence in sentences(para, marks=".!?"):
+            clean = strip_markup(sentence)
+            cites = "".join(f"[{n}]" for n in citations(sentence))
+            mentions = _merge_appositions(clean, list(find_mentions(clean, what)))
+            if kind == "regulators":
+                mentions = [m for m in mentions if _is_regulator_mention(m, acronyms)]
+            elif not mentions and (lead := re.match(r"^(?:The\s+)?([A-Z][A-Za-z0-9&/-]{1,11})\s+(?:has|have|is|are|was|"
+                                                    r"were|applies|apply|requires|sets|covers|governs|took|came|"
+                                                    r"entered|will|would)\b", clean)) and is_acronym(lead.group(1)) \
+                    and lead.group(1).upper() not in _BODY_ACRONYMS(acronyms):
+                # "MiCA has been fully applicable since …": an instrument known by its short name
+                mentions = [Mention(lead.start(1), lead.end(1), lead.group(1), lead.group(1), None, ())]
+            primary = _primary(mentions, clean, kind)
+            if not primary:
+                for short, raw in known.items():
+                    if re.search(rf"(?<![\w-]){re.escape(short)}(?![\w-])", clean):
+                        raw.text = f"{raw.text} {clean}{cites}".strip()
+                        break
+                continue
+            for k, m in enumerate(primary):
+                start = 0 if k == 0 else m.start
+                text = _segment(clean, m, mentions, start)
+                gone = REMOVAL.search(text)
+                if gone and (kind == "regulators" or re.search(r"\b(?:dropped|abandoned|withdrawn|shelved|"
+                                                               r"no longer|lapsed)\b", text, re.I)):
+                    continue
+                raw = _Raw(m.name, m.acronym, m.aliases, "", text + cites)
+                out.append(raw)
+                for short in (m.acronym, *m.aliases):
+                    if short:
+                        known[short] = raw
+    return out
+
+
+def _BODY_ACRONYMS(acronyms: dict[str, str]) -> set[str]:
+    return {a for a, long_ in acronyms.items() if BODY.search(long_)}
+
+
+def _merge_appositions(text: str, mentions: list) -> list:
+    """Mentions that name one entity twice, side by side, become one mention with an alias; the
+    longer name leads ("ESMA, the European Securities and Markets Authority")."""
+    out: list = []
+    for m in mentions:
+        if out and _APPOSITION.match(text[out[-1].end:m.start]):
+            prev = out[-1]
+            first, second = (m, prev) if is_acronym(prev.name) and not is_acronym(m.name) else (prev, m)
+            acronym = prev.acronym or m.acronym or (second.name if is_acronym(second.name) else None)
+            aliases = tuple(dict.fromkeys(a for a in [*first.aliases, second.name, *second.aliases]
+                                          if a != first.name and a != acronym))
+            out[-1] = Mention(prev.start, m.end, text[prev.start:m.end], first.name, acronym, aliases)
+            continue
+        out.append(m)
+    return out
+
+
+_NOT_REGULATORS = re.compile(
+    r"\b(?:court|parliament|congress|senate|assembly|legislature|diet|lok sabha|cabinet|president|prime minister|"
+    r"government|FATF|IMF|FSB|BIS|IOSCO|OECD|G20|G7|World Bank|United Nations|European Parliament|Council of "
+    r"the EU|Supreme|Constitutional|police|prosecutor|ministry of justice|committee on|standing committee|"
+    r"exchange(?:s)? such as|binance|coinbase|kraken)\b", re.I)
+
+
+def _is_regulator_mention(m, acronyms: dict[str, str]) -> bool:
+    if _NOT_REGULATORS.search(m.name):
+        return False
+    if is_acronym(m.name) and not m.aliases:
+        return m.name.upper() in acronyms or m.acronym is not None
+    return bool(BODY.search(m.name)) or m.acronym is not None and bool(BODY.search(" ".join(m.aliases)))
+
+
+def _from_entity_section(node: _Node) -> list[_Raw]:
+    sec = node.section
+    lines = [*sec.paragraphs, *(line for it in sec.items for line in flatten_item(it)),
+             *("; ".join(r) for t in sec.tables for r in t.rows)]
+    for child in sec.children:
+        lines.append(child.heading + ": " + child.text().replace("\n", "; "))
+    fields, other = _fields(lines)
+    name, acronym, aliases, paren = split_name(sec.heading)
+    return [_Raw(name, acronym or _acronym_field(fields), aliases, paren, " ".join(other), fields)]
+
+
+def _dedupe(raws: list[_Raw]) -> list[_Raw]:
+    """One entity per name or acronym within a report; later mentions add aliases and text."""
+    out: list[_Raw] = []
+    for r in raws:
+        if not r.name or len(r.name) < 2:
+            continue
+        key_names = {r.name.casefold(), *(a.casefold() for a in r.aliases)}
+        hit = next((o for o in out if o.name.casefold() in key_names or r.name.casefold() in
+                    {a.casefold() for a in o.aliases} or (r.acronym and o.acronym and r.acronym == o.acronym)
+                    or (r.acronym and r.acronym.casefold() == o.name.casefold())
+                    or (o.acronym and o.acronym.casefold() == r.name.casefold())), None)
+        if hit is None:
+            out.append(r)
+            continue
+        if is_acronym(hit.name) and not is_acronym(r.name):
+            hit.name, hit.aliases = r.name, (hit.name, *hit.aliases)
+        hit.acronym = hit.acronym or r.acronym
+        hit.aliases = tuple(dict.fromkeys([*hit.aliases, *(a for a in (r.name, *r.aliases) if a != hit.name)]))
+        if not hit.fields and r.fields:
+            hit.fields = r.fields
+        if r.text and r.text not in hit.text:
+            hit.text = f"{hit.text} {r.text}".strip() if len(hit.text) < 600 else hit.text
+    return out
+
+
+def _raws(nodes: list[_Node], kind: str, acronyms: dict[str, str]) -> list[_Raw]:
+    chosen = [n for n in nodes if n.kind == kind and not n.narrative]
+    if not chosen:
+        chosen = [n for n in nodes if n.kind == kind]
+    if not chosen:
+        # no section names them: read them from the prose of the sections that tell the framework
+        return _dedupe([r for n in nodes if n.kind in ("other", "digest", "developments") and not n.entity
+                        for r in _from_prose(n.section.paragraphs, kind, acronyms)])
+    raws: list[_Raw] = []
+    for n in chosen:
+        if n.entity:
+            raws.extend(_from_entity_section(n))
+            continue
+        if n.parent is not None and n.parent.entity:
+            continue
+        for it in n.section.items:
+            raws.extend(_from_item(it, kind))
+        for t in n.section.tables:
+            raws.extend(_from_table(t, kind))
+        raws.extend(_from_prose(n.section.paragraphs, kind, acronyms))
+    return _dedupe(raws)
+
+
+def regulators_of(nodes: list[_Node], acronyms: dict[str, str]) -> list[Regulator]:
+    """The report's regulators."""
+    out = []
+    for r in _raws(nodes, "regulators", acronyms):
+        out.append(Regulator(name=r.name, acronym=r.acronym, aliases=r.aliases, role=strip_markup(r.text),
+                             citations=citations(r.text)))
+    return out
+
+
+def laws_of(nodes: list[_Node], acronyms: dict[str, str], report_date: dt.date) -> list[Law]:
+    """The report's laws, each with its effective date and status."""
+    out = []
+    for r in _raws(nodes, "laws", acronyms):
+        summary = strip_markup(r.text)
+        facts = law_facts(r.name, summary, report_date, parenthetical=strip_markup(r.paren),
+                          effective_field=r.fields.get("effective"), status_field=r.fields.get("status"))
+        out.append(Law(name=r.name, acronym=r.acronym, aliases=r.aliases, effective_date=facts.effective_date,
+                       date_text=facts.date_text, status=facts.status, summary=summary, citations=citations(r.text)))
+    return out
+
+
+# --- stance ---------------------------------------------------------------------------------
+
+def trading_stance(text: str) -> str:
+    """The trading stance the first telling clause about trading states, in the CONTRACT's
+    vocabulary. Clauses about payments, legal tender or mining do not decide it, and a stance word
+    negated in its clause ("legal but not comprehensively regulated") reads as its negation."""
+    plain_legal = False
+    for sentence in sentences(strip_markup(text), marks=".!?;"):
+        for clause in re.split(r",\s+(?:but|while|whereas|although|though|yet)\s+|\s+but\s+|:\s+", sentence):
+            if OFF_TOPIC_STANCE.search(clause) and not re.search(r"\btrad(?:e|ing)\b|\bexchanges?\b", clause, re.I):
+                continue
+            found: list[tuple[int, str]] = []
+            for label, rx in STANCE_RULES:
+                for m in rx.finditer(clause):
+                    if not STANCE_NEGATED.search(clause[:m.start()]):
+                        found.append((m.start(), label))
+                        break
+            if found:
+                labels = {lab for _, lab in found}
+                if "legal_unregulated" in labels and "legal_regulated" in labels:
+                    # "legal and regulated … no dedicated crypto law": regulated wins when it is stated
+                    return min(found)[1]
+                return min(found)[1]
+            if STANCE_UNCLEAR.search(clause):
+                return "unclear"
+            if PLAIN_LEGAL.search(clause) and not NOT_LEGAL.search(clause):
+                plain_legal = True
+    return "legal_regulated" if plain_legal else "unclear"
+
+
+def _stance_text(nodes: list[_Node]) -> tuple[str, str]:
+    chosen = [n for n in nodes if n.kind == "stance" and not n.narrative] or [n for n in nodes if n.kind == "stance"]
+    lead, full = [], []
+    for n in chosen:
+        sec = n.section
+        paras = sec.paragraphs
+        items = [flatten_item(it)[0] for it in sec.items]
+        if sec.style == "label" or sec.style == "qa":
+            paras = [f"{sec.heading}: {p}" if sec.style == "label" and len(p.split()) <= 4 else p for p in paras]
+        lead.extend(paras or items[:1])
+        full.extend([*paras, *items])
+    return " ".join(lead), " ".join(full)
+
+
+def stance_of(nodes: list[_Node], summary: str) -> Stance:
+    """The trading stance: the stance section's lead first, then the rest of it, then the summary."""
+    lead, full = _stance_text(nodes)
+    trading = trading_stance(lead) if lead else "unclear"
+    if trading == "unclear" and full:
+        trading = trading_stance(full)
+    if trading == "unclear":
+        trading = trading_stance(summary)
+    return Stance(trading=trading, summary=strip_markup(full))
+
+
+# --- licensing ------------------------------------------------------------------------------
+
+def _licensing_lines(nodes: list[_Node]) -> tuple[list[str], list[str]]:
+    """The licensing section's lead sentences and its requirement lines (items, rows, labelled
+    sub-sections)."""
+    chosen = [n for n in nodes if n.kind == "licensing" and not n.narrative] or \
+        [n for n in nodes if n.kind == "licensing"]
+    lead: list[str] = []
+    items: list[str] = []
+    for n in chosen:
+        sec = n.section
+        if sec.style == "label" or (n.parent is not None and n.parent.kind == "licensing"):
+            for p in sec.paragraphs:
+                (items if n.parent is not None and n.parent.kind == "licensing" else lead).append(
+                    f"{sec.heading}: {p}" if n.parent is not None and n.parent.kind == "licensing" else p)
+        else:
+            lead.extend(sec.paragraphs)
+        for it in sec.items:
+            if it.children and it.text.rstrip().endswith(":"):
+                items.extend(strip_markup(c.text) for c in it.children)
+                if not re.fullmatch(r"[^:]{0,80}:", strip_markup(it.text)):
+                    lead.append(it.text)
+            else:
+                items.append(" ".join(strip_markup(x) for x in flatten_item(it)))
+        for t in sec.tables:
+            for row in t.rows:
+                cells = [strip_markup(c) for c in row if strip_markup(c)]
+                if cells:
+                    items.append(cells[0] + (": " + "; ".join(cells[1:]) if len(cells) > 1 else ""))
+    return lead, items
+
+
+def licensing_required(lead: str, items: list[str], stance: str) -> bool | None:
+    """Whether a licence, registration or authorisation is required by law: it follows from the
+    requirements the report states, unless it says none is needed."""
+    text = " ".join([lead, *items])
+    if not text.strip():
+        return None
+    if NO_LICENCE.search(text) and not re.search(r"\b(?:registration|licen[cs]e|authori[sz]ation)\b[^.;]{0,60}"
+                                                 r"\b(?:mandatory|required|must|compulsory)\b|\bmust (?:register|"
+                                                 r"obtain|hold|be (?:registered|licensed|authori[sz]ed))\b", text, re.I):
+        return False
+    if stance == "banned" and not LICENCE_REQUIRED.search(text):
+        return False
+    obligations = [x for x in items if OBLIGATION.search(x) or not LIFTED.search(x)]
+    if LICENCE_REQUIRED.search(lead) or obligations:
+        return True
+    return None
+
+
+def licensing_of(nodes: list[_Node], stance: str) -> Licensing:
+    """The licensing regime: whether a licence is required and each requirement as worded."""
+    lead_lines, items = _licensing_lines(nodes)
+    lead = strip_markup(" ".join(lead_lines))
+    return Licensing(required=licensing_required(lead, items, stance), summary=lead,
+                     requirements=tuple(dict.fromkeys(strip_markup(x) for x in items if strip_markup(x))))
+
+
+# --- the rest -------------------------------------------------------------------------------
+
+def other_sections(nodes: list[_Node]) -> list[SectionRecord]:
+    """Every section that is no core fact, kept so nothing the report says is lost."""
+    out = []
+    for n in nodes:
+        if n.kind in ("boilerplate",) or n.entity or (n.parent is not None and n.parent.entity):
+            continue
+        sec = n.section
+        if n.kind in ("regulators", "laws"):
+            # their entries are entities; their prose is kept (it explains what left and why)
+            if sec.paragraphs:
+                out.append(SectionRecord(heading=strip_markup(sec.heading),
+                                         text=strip_markup(" ".join(sec.paragraphs)), items=(), kind=n.kind))
+            continue
+        items = [" ".join(strip_markup(x) for x in flatten_item(it)) for it in sec.items]
+        items += [" | ".join(strip_markup(c) for c in r) for t in sec.tables for r in t.rows]
+        out.append(SectionRecord(heading=strip_markup(sec.heading), text=strip_markup(" ".join(sec.paragraphs)),
+                                 items=tuple(items), kind=n.kind))
+    return out
