@@ -18,10 +18,10 @@ from dataclasses import dataclass, field, replace
 from tracker import dates
 from tracker.document import sentences
 from tracker.model import Snapshot
-from tracker.registry import Registry, Resolved, fold, slug
+from tracker.registry import Registry, Resolved, fold, identifier, slug
 from tracker.requirements import (Obligation, amounts_contradict, family, licensers, lifted_in, percents_contradict,
                                   regime, similar_words, stated_in)
-from tracker.vocabulary import REMOVAL, RENAME
+from tracker.vocabulary import IDENTIFIER, REMOVAL, RENAME
 
 ORDER = {"stance": 0, "regulator": 1, "law": 2, "licensing": 3, "other": 4}
 
@@ -89,7 +89,21 @@ def _names(registry: Registry, key: str, *items) -> tuple[list[str], list[str]]:
 
 
 def mentions(text: str, names: list[str], acronyms: list[str]) -> list[str]:
-    """The sentences of a text that name an entity, by any name or acronym it went by."""
+    """The sentences of a text that name an entity, by any name, acronym or instrument number
+    ('Provisional Measure 1,303/2025' is 'Provisional Measure No. 1,303/2025') it went by."""
+    idents = {i for i in (identifier(n) for n in names) if i and re.search(r"\d{3,}|/", i)}
+    if idents:
+        numbered = []
+        for sentence in sentences(text, marks=".;!?"):
+            found = {identifier(m.group(0)) for m in IDENTIFIER.finditer(sentence)}
+            if idents & found:
+                numbered.append(sentence.strip())
+        if numbered:
+            return numbered + [s for s in _by_name(text, names, acronyms) if s not in numbered]
+    return _by_name(text, names, acronyms)
+
+
+def _by_name(text: str, names: list[str], acronyms: list[str]) -> list[str]:
     out = []
     patterns = [re.compile(rf"(?<![\w-]){re.escape(n)}(?![\w-])", re.I) for n in names] + \
                [re.compile(rf"(?<![\w-]){re.escape(a)}(?![\w-])") for a in acronyms]
@@ -317,8 +331,9 @@ def _compatible(o: Obligation, n: Obligation) -> bool:
 def _counterpart(o: Obligation, pool: tuple[Obligation, ...], valued: bool = False) -> Obligation | None:
     """The obligation of another report that states the same duty as `o`: the same kind for a
     compatible subject (the same subject first), or, for a duty of no known kind, the same words."""
-    if o.concept is None:
-        best = max(((similar_words(o, n), n) for n in pool if n.concept is None), default=(0.0, None),
+    if o.concept is None or (o.concept == "licence" and not o.bodies):
+        # a duty of no known kind, or a licence of no named body: the same words
+        best = max(((similar_words(o, n), n) for n in pool if n.concept == o.concept), default=(0.0, None),
                    key=lambda x: x[0])
         return best[1] if best[0] >= 0.62 else None
     cands = [n for n in pool if n.concept == o.concept and _compatible(o, n) and (not valued or n.amounts or n.percents)]
@@ -340,7 +355,7 @@ def _licence_bodies(side: Side, keys: dict[str, str], text: str, roles: bool = F
     out: dict[str, str] = {}
     for key, r in side.entities("regulator").items() if roles else ():
         if re.search(r"\blicen[cs](?:es|ing)\b|\bregisters\b|\bauthori[sz]es\b|\bgrants? (?:\w+ )?licen[cs]es\b|"
-                     r"\bregistration\b", r.role or "", re.I):
+                     r"\bregistration\b|\bregistry\b|\bregister of\b", r.role or "", re.I):
             out.setdefault(key, f"{r.name}: {r.role}")
     for sentence in sentences(text, marks=".;"):
         for name in licensers(sentence):
@@ -370,6 +385,7 @@ def _licensing(p: _Pair) -> list[Change]:
             if n is not None and (amounts_contradict(o.amounts, n.amounts) or percents_contradict(o.percents, n.percents)):
                 label = o.concept + (f" ({o.subject or n.subject})" if (o.subject or n.subject) else "")
                 key = "req:" + slug(f"{o.concept}|{o.subject or n.subject or ''}")
+                label = f"{label}: {_short(n.text)}"
                 if key not in seen:
                     seen.add(key)
                     out.append(Change("licensing", "changed", label, key, o.concept, o.value(), n.value(),
@@ -388,9 +404,13 @@ def _licensing(p: _Pair) -> list[Change]:
                                       material=not suspect, suspect=suspect, evidence=n.text))
     # duties that left the report
     for o in old.stated:
-        if o.concept == "licence":
-            continue
         gone = lifted_in(o, p.new_text)
+        if o.concept == "licence":
+            if gone is not None and not o.bodies and similar_words(o, _as_obligation(gone)) >= 0.5 \
+                    and _counterpart(o, new.stated) is None:
+                out.append(Change("licensing", "removed", o.label(), "req:" + slug(o.key), old=o.text,
+                                  material=True, confirmed=True, evidence=gone))
+            continue
         if gone is not None and not _restated(o, new):
             out.append(Change("licensing", "removed", o.label(), "req:" + slug(o.key), old=o.value() or o.text,
                               material=True, confirmed=True, evidence=gone))
@@ -431,6 +451,15 @@ def _licensing(p: _Pair) -> list[Change]:
                           "req:" + slug(f"licence|{body}"), new=sentence, material="licensing" not in p.suspect_added,
                           suspect="licensing" in p.suspect_added, evidence=sentence))
     return out
+
+
+def _as_obligation(sentence: str) -> Obligation:
+    from tracker.requirements import _words  # the same words the obligations are compared by
+    return Obligation("licence", None, sentence, words=_words(sentence))
+
+
+def _short(text: str, limit: int = 140) -> str:
+    return text if len(text) <= limit else text[:limit - 3].rsplit(" ", 1)[0] + "…"
 
 
 def _restated(o: Obligation, new) -> bool:

@@ -80,6 +80,18 @@ def _self_repeal(clause: str, m: re.Match) -> bool:
     return False
 
 
+def _self_issued(clause: str, m: re.Match) -> bool:
+    """Whether an issuance verb tells of the instrument ('Issued in May 2022', 'was published on
+    …', 'issued by BaFin on 2 June 2026') rather than of something else ('tokens issued by banks')."""
+    before, after = clause[:m.start()], clause[m.end():]
+    if not before.strip(" ,;:-–—(") or re.search(r"\b(?:was|were|has been|have been|had been|been|is|are|first|"
+                                                  r"and|which|that)\s+(?:\w+ly\s+)?$", before, re.I):
+        return True
+    return bool(re.match(r"\s+(?:(?:by|in|on|at|from)\s+(?:the\s+)?(?:[A-Z][\w-]*\s*){0,4}\s*)?(?:on|in)?\s*"
+                         r"(?:\d|January|February|March|April|May|June|July|August|September|October|November|"
+                         r"December)", after))
+
+
 def _matches(clause: str) -> list[tuple[str, re.Match]]:
     found: list[tuple[str, re.Match]] = []
     for step, rx in (("repeal", REPEAL_VERB), ("partial", PARTIAL_PASSAGE), ("commence", COMMENCEMENT),
@@ -89,6 +101,8 @@ def _matches(clause: str) -> list[tuple[str, re.Match]]:
                 continue
             if step == "repeal" and not _self_repeal(clause, m):
                 continue
+            if step == "issued" and not _self_issued(clause, m):
+                continue  # "stablecoins issued by banks": a participle of another noun, not the instrument's issue
             if step == "draft" and re.fullmatch(r"introduced|proposed|proposes|proposing", m.group(0), re.I) and \
                     not re.match(r"\s+(?:in|into|to|before|on|as|at|for)\b", clause[m.end():], re.I) and \
                     not re.search(r"\b(?:was|were|been|is|being)\s+$", clause[:m.start()], re.I):
@@ -152,6 +166,9 @@ def events(text: str, report_date: dt.date) -> list[Event]:
                                                 r"on|at)\s+(?:its\s+|the\s+)?$", head, re.I)) and step != "commence")
             future = bool(FUTURE.search(head)) or (step == "commence" and date is not None and date.iso is not None
                                                     and dates.period_start(date.iso) > report_date) or (
+                # "comes into force on a day to be fixed", "applies once the rules are made"
+                step == "commence" and bool(re.match(r"[^.;]{0,40}?\b(?:to be (?:fixed|set|appointed|determined|"
+                                                     r"announced|decided)|once|upon)\b", clause[m.end():]))) or (
                 k > 0 and out and out[-1].future and out[-1].start >= offset and not re.search(
                     r"[,;]\s|\band\b|\bbut\b", clause[found[k - 1][1].end():m.start()]))
             if step in ("passed", "issued") and re.search(r"\bdraft\b|\bconsultation\b|\bexposure\b",

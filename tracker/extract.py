@@ -179,9 +179,12 @@ def _from_item(item: Item, kind: str) -> list[_Raw]:
         return [_Raw(m.name, m.acronym, m.aliases, "", strip_markup(item.text)[m.end:].strip(" ,;:") or text, fields)]
     description = "; ".join(x for x in [rest, *other] if x)
     out = []
-    for part in split_compound(plain_name, "law" if kind == "laws" else "regulator"):
+    parts = split_compound(plain_name, "law" if kind == "laws" else "regulator")
+    for k, part in enumerate(parts):
         name, acronym, aliases, paren = split_name(part)
-        raw = _Raw(name, acronym or _acronym_field(fields), aliases, paren, description, fields)
+        text = _respectively(_own_share(description, k, len(parts)), k, len(parts))
+        part_fields = {f: _respectively(v, k, len(parts)) for f, v in fields.items()}
+        raw = _Raw(name, acronym or _acronym_field(part_fields), aliases, paren, text, part_fields)
         _longer_name(raw, strip_markup(rest), kind)
         out.append(raw)
     return out
@@ -202,6 +205,38 @@ def _longer_name(raw: _Raw, description: str, kind: str) -> None:
         if is_acronym(short) and raw.acronym is None:
             raw.acronym = short
         raw.name = long_.name
+
+
+def _own_share(text: str, k: int, n: int) -> str:
+    """The k-th of two entities' share of a description that says 'the former …, the latter …'."""
+    if n != 2:
+        return text
+    f = re.search(r"\bthe former\b", text, re.I)
+    l = re.search(r"\bthe latter\b", text, re.I)
+    if not f or not l:
+        return text
+    first, second = sorted((f, l), key=lambda m: m.start())
+    common = text[:first.start()]
+    part = {f: text[f.start():l.start()] if f.start() < l.start() else text[f.start():],
+            l: text[l.start():f.start()] if l.start() < f.start() else text[l.start():]}
+    return (common + part[f if k == 0 else l]).strip(" ,;")
+
+
+def _respectively(text: str, k: int, n: int) -> str:
+    """The k-th of n entities' share of 'in force since 1999 and 2016 respectively': its own date."""
+    if n < 2 or not re.search(r"\brespectively\b", text, re.I):
+        return text
+    found = [d for d in dates.find_dates(text) if d.iso]
+    if len(found) != n:
+        return text
+    keep = found[k]
+    out, pos = [], 0
+    for d in found:
+        out.append(text[pos:d.start])
+        out.append(d.text if d is keep else "")
+        pos = d.end
+    out.append(text[pos:])
+    return re.sub(r"\s+(?:and|,)\s+(?=\s|respectively)|\s+respectively\b", " ", "".join(out)).strip()
 
 
 def _acronym_field(fields: dict[str, str]) -> str | None:
@@ -268,8 +303,9 @@ def _from_table(table: Table, kind: str) -> list[_Raw]:
     return out
 
 
-_APPOSITION = re.compile(r"^\s*(?:,\s*(?:the|its|also known as|known as|better known as|or|i\.e\.)?\s*|\s*\(\s*|"
-                         r"\s+or\s+(?:the\s+)?|\s*/\s*)$", re.I)
+_APPOSITION = re.compile(r"^\s*(?:,\s*(?:the|its|also known as|known as|better known as|or|i\.e\.)?\s*"
+                         r"(?:(?!and\b|or\b|but\b|while\b|as\b|which\b|with\b)[a-z][\w-]*\s+){0,2}|\s*\(\s*|"
+                         r"\s+or\s+(?:the\s+)?|\s*/\s*)$")
 _SAME_DATE = re.compile(r"\b(?:the same (?:date|day)|that (?:date|day))\b", re.I)
 
 
@@ -296,6 +332,7 @@ def _from_prose(paragraphs: list[str], kind: str, acronyms: dict[str, str]) -> l
     what = "law" if kind == "laws" else "regulator"
     out: list[_Raw] = []
     known: dict[str, _Raw] = {}
+    last: _Raw | None = None
     for para in paragraphs:
         entry = paragraph_entry(para)
         name, rest = entry if entry else ("", "")
@@ -321,20 +358,46 @@ def _from_prose(paragraphs: list[str], kind: str, acronyms: dict[str, str]) -> l
                     if re.search(rf"(?<![\w-]){re.escape(short)}(?![\w-])", clean):
                         raw.text = f"{raw.text} {clean}{cites}".strip()
                         break
+                else:
+                    # "It has been in force since 1 July 2026": the entity the sentence before named
+                    if last is not None and _ANAPHOR.match(clean):
+                        last.text = f"{last.text} {clean}{cites}".strip()
                 continue
+            former_latter = _former_latter(clean, primary)
             for k, m in enumerate(primary):
                 start = 0 if k == 0 else m.start
-                text = _segment(clean, m, mentions, start)
+                text = former_latter[k] if former_latter else _segment(clean, m, mentions, start)
                 gone = REMOVAL.search(text)
                 if gone and (kind == "regulators" or re.search(r"\b(?:dropped|abandoned|withdrawn|shelved|"
                                                                r"no longer|lapsed)\b", text, re.I)):
                     continue
                 raw = _Raw(m.name, m.acronym, m.aliases, "", text + cites)
                 out.append(raw)
+                last = raw
                 for short in (m.acronym, *m.aliases):
                     if short:
                         known[short] = raw
     return out
+
+
+_ANAPHOR = re.compile(r"^(?:It|Its|This|These|The (?:act|law|ordinance|regulation|decree|code|bill|directive|statute|"
+                      r"instrument|rules|order|proposal|authority|agency|commission|regulator|body|office|bank))\b")
+
+
+def _former_latter(text: str, mentions: list) -> list[str] | None:
+    """'The Corporations Act and the AML/CTF Act are the pillars, the former for …, the latter (in
+    force since 2007) for …': each name with the words that speak of it."""
+    if len(mentions) != 2:
+        return None
+    f = re.search(r"\bthe former\b", text, re.I)
+    l = re.search(r"\bthe latter\b", text, re.I)
+    if not f and not l:
+        return None
+    head = text[:mentions[1].end]
+    first_part = text[f.start():l.start() if l and l.start() > f.start() else len(text)] if f else ""
+    second_part = text[l.start():f.start() if f and f.start() > l.start() else len(text)] if l else ""
+    return [f"{mentions[0].text} {first_part}".strip(), f"{mentions[1].text} {second_part}".strip()] \
+        if head else None
 
 
 def _BODY_ACRONYMS(acronyms: dict[str, str]) -> set[str]:

@@ -1,11 +1,13 @@
-"""One entity's timeline: when it was first seen, every change, the names it went by."""
+"""One entity's timeline: when it was first and last seen, the names it went by, and its changes
+as the stored changelog holds them (omissions, confirmations and all), never recomputed."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from tracker.compare import compare
 from tracker.model import Snapshot
-from tracker.resolve import acronym_map, fold, names_of, similarity
+from tracker.names import is_acronym
+from tracker.registry import Registry, Resolved, fold, name_similarity, profile
 
 
 @dataclass
@@ -13,6 +15,7 @@ class History:
     """What the reports said of one regulator or law over time."""
 
     category: str
+    key: str
     name: str
     first_seen: str | None = None
     last_seen: str | None = None
@@ -22,69 +25,58 @@ class History:
 
     def to_dict(self) -> dict:
         """JSON-ready form."""
-        return {"category": self.category, "entity": self.name, "first_seen": self.first_seen,
+        return {"category": self.category, "entity": self.name, "entity_key": self.key, "first_seen": self.first_seen,
                 "last_seen": self.last_seen, "names": self.names, "events": self.events, "current": self.current}
-
-
-def _find(snap: Snapshot, query: str) -> tuple[str, object] | None:
-    """The regulator or law of a snapshot that the query names (by name, alias or acronym)."""
-    q = fold(query)
-    acronyms = acronym_map([snap.summary])
-    qn = names_of(query, query if query.isupper() else None, (), frozenset(fold(snap.jurisdiction).split()), acronyms)
-    best: tuple[float, str, object] | None = None
-    for cat, items in (("regulator", snap.regulators), ("law", snap.laws)):
-        for it in items:
-            if q in {fold(n) for n in (it.name, *(it.aliases or ()), it.acronym or "") if n}:
-                return cat, it
-            n = names_of(it.name, it.acronym, tuple(it.aliases), frozenset(fold(snap.jurisdiction).split()), acronyms)
-            s = similarity(qn, n)
-            if s >= 0.82 and (best is None or s > best[0]):
-                best = (s, cat, it)
-    return (best[1], best[2]) if best else None
-
-
-def entity_history(snapshots: list[Snapshot], query: str) -> History | None:
-    """Follow the entity the query names through consecutive snapshots, renames included."""
-    start = next(((i, hit) for i, s in enumerate(snapshots) if (hit := _find(s, query))), None)
-    if start is None:
-        return None
-    i, (category, item) = start
-    h = History(category=category, name=item.name, first_seen=snapshots[i].generated_at)
-    h.names.append(item.name)
-    current_name = item.name
-    present = True
-    h.last_seen = snapshots[i].generated_at
-    h.current = _facts(category, item)
-    for k in range(i + 1, len(snapshots)):
-        older, newer = snapshots[k - 1], snapshots[k]
-        mine = [c for c in compare(older, newer) if c.category == category
-                and fold(c.entity) in {fold(n) for n in h.names}]
-        for c in mine:
-            h.events.append({"at": newer.generated_at, "kind": c.kind, "field": c.field, "old": c.old,
-                             "new": c.new, "material": c.material, "confirmed": c.confirmed})
-            if c.kind == "removed":
-                present = False
-            if c.field == "name" and c.new:
-                current_name = str(c.new)
-                h.names.append(current_name)
-        hit = _find(newer, current_name)
-        if hit and hit[0] == category:
-            if not present and not any(c.kind == "added" for c in mine):
-                h.events.append({"at": newer.generated_at, "kind": "added", "field": None, "old": None,
-                                 "new": _facts(category, hit[1]), "material": True, "confirmed": None})
-            present = True
-            h.last_seen = newer.generated_at
-            h.current = _facts(category, hit[1])
-            if hit[1].name not in h.names:
-                h.names.append(hit[1].name)
-        else:
-            present = False
-    if not present:
-        h.current = None
-    return h
 
 
 def _facts(category: str, item) -> dict:
     if category == "regulator":
         return {"name": item.name, "acronym": item.acronym, "role": item.role}
     return {"name": item.name, "effective_date": item.effective_date, "status": item.status}
+
+
+def find_entity(snapshots: Sequence[Snapshot], query: str) -> tuple[str, str] | None:
+    """(category, key) of the regulator or law of a timeline that the query names, by any name,
+    alias or acronym it went by, the closest name otherwise."""
+    reg = Registry()
+    resolved = [reg.resolve(s) for s in snapshots]
+    q = fold(query)
+    best: tuple[float, str, str] | None = None
+    for s, keys in zip(snapshots, resolved):
+        for category, items, ks in (("regulator", s.regulators, keys.regulators), ("law", s.laws, keys.laws)):
+            asked = profile(category, query, query if is_acronym(query) else None, (), "", frozenset())
+            for item, key in zip(items, ks):
+                names = {fold(n) for n in (item.name, *(item.aliases or ()), item.acronym or "") if n}
+                if q in names:
+                    return category, key
+                score = name_similarity(asked, profile(category, item.name, item.acronym, item.aliases, "",
+                                                       frozenset()))
+                if score >= 0.82 and (best is None or score > best[0]):
+                    best = (score, category, key)
+    return (best[1], best[2]) if best else None
+
+
+def entity_history(snapshots: Sequence[Snapshot], category: str, key: str, changes: Sequence[dict]) -> History:
+    """The history of the entity with this key: presence from the snapshots (resolved as the
+    changelog resolves them), events from the stored changes of that key."""
+    reg = Registry()
+    resolved: list[Resolved] = [reg.resolve(s) for s in snapshots]
+    h = History(category=category, key=key, name="")
+    for s, keys in zip(snapshots, resolved):
+        items = s.regulators if category == "regulator" else s.laws
+        ks = keys.regulators if category == "regulator" else keys.laws
+        hit = next((it for it, k in zip(items, ks) if k == key), None)
+        if hit is None:
+            continue
+        h.first_seen = h.first_seen or s.generated_at
+        h.last_seen = s.generated_at
+        h.name = hit.name
+        if hit.name not in h.names:
+            h.names.append(hit.name)
+        h.current = _facts(category, hit)
+    if snapshots and h.last_seen != snapshots[-1].generated_at:
+        h.current = None
+    h.events = [{"at": c["to"]["generated_at"], "kind": c["kind"], "field": c["field"], "old": c["old"],
+                 "new": c["new"], "material": c["material"], "confirmed": c.get("confirmed"),
+                 "omission": c.get("omission", False)} for c in changes]
+    return h

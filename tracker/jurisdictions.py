@@ -82,10 +82,18 @@ def is_country(name: str) -> bool:
     return _country_code(re.sub(r"\s+", " ", name).strip(" .,:;-*#\"'")) is not None
 
 
+# Jurisdictions that are no country, as people write them -> their canonical name.
+_NOT_COUNTRIES = {"eu": "European Union", "the eu": "European Union", "european union": "European Union",
+                  "the european union": "European Union", "e u": "European Union", "eea": "European Economic Area",
+                  "european economic area": "European Economic Area"}
+
+
 def canonical_jurisdiction(name: str) -> str:
-    """The canonical name of a jurisdiction ('UAE' -> 'United Arab Emirates'); a name that is no
-    country is returned tidied but as given."""
+    """The canonical name of a jurisdiction ('UAE' -> 'United Arab Emirates', 'EU' -> 'European
+    Union'); a name that is no country is returned tidied but as given."""
     tidy = re.sub(r"\s+", " ", name).strip(" .,:;-*#\"'")
+    if (other := _NOT_COUNTRIES.get(_key(tidy))) is not None:
+        return other
     code = _country_code(tidy)
     return _index()[1][code] if code else tidy
 

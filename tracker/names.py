@@ -123,6 +123,11 @@ def split_name(raw: str) -> tuple[str, str | None, tuple[str, ...], str]:
     'Name (ACR)', 'ACR (Name)', 'Name (ACR, Other name)', 'Name (Other name, enacted June 2025)',
     'ACR / Name', 'Name — ACR'."""
     raw = strip_markup(raw).strip(" .,;")
+    mid = re.match(r"^(?P<main>[^()]+?)\s*\((?P<acr>[A-Z][A-Za-z&./-]{1,11})\),\s+(?P<alias>[A-Z(].+)$", raw)
+    if mid and is_acronym(mid.group("acr")):
+        # "Digital Operational Resilience Act (DORA), Regulation (EU) 2022/2554"
+        main, acronym, aliases, paren = split_name(f"{mid.group('main')} ({mid.group('acr')})")
+        return main, acronym, tuple(dict.fromkeys([*aliases, mid.group("alias").strip()])), paren
     tail = re.search(r"(?:\s*\((?:[^()]|\([^()]*\))*\))+$", raw)
     parens = re.findall(r"\(((?:[^()]|\([^()]*\))*)\)", tail.group(0)) if tail else []
     main = (raw[:tail.start()] if tail else raw).strip(" ,")
@@ -259,8 +264,8 @@ _DESCRIBED = re.compile(
     r"\b(?:a|an|the|its|this)\s+(?:(?:draft|new|proposed|government|Commission(?:'s)?|legislative|separate)\s+){0,2}"
     r"(?P<head>bill|proposal|draft law|draft regulation|draft decree|draft act|amendment|amending law|reform bill)"
     r"\s+(?P<verb>reforming|amending|to amend|to reform|on|concerning|introducing|creating|establishing|"
-    r"regulating|implementing|replacing|for)\s+(?P<obj>(?:the\s+)?[A-Z][^,.;:()]{2,80}?)(?=[,.;:()]|\s+(?:that|which|"
-    r"would|will|has|is|was|under|and|in|by|to)\b|$)")
+    r"regulating|implementing|replacing|for)\s+(?P<obj>(?:the\s+)?[A-Z][\w'’/-]*(?:\s+(?:of|on|the|and|for|in)?\s*"
+    r"[A-Z0-9][\w'’/-]*)*)")
 
 
 @lru_cache(maxsize=4096)
@@ -377,8 +382,8 @@ def _trim(raw: str, kind: str) -> str | None:
         # keep what follows the last head: a year, a number, "(Cap. 571)", "(EU) 2023/1114", "B.E. 2561";
         # a title that goes on after its head ("Decree on Digital Asset Businesses B.E. 2561") is kept whole
         last = heads[-1]
-        if re.match(r"\s+(?:on|of|for|against|concerning|regarding|relating to|amending|governing|establishing|"
-                    r"implementing|in|to|über|zur|zum|sur)\s+(?:the\s+)?[A-Z]", raw[last.end():]):
+        if re.match(r"(?i:\s+(?:on|of|for|against|concerning|regarding|relating to|amending|governing|establishing|"
+                    r"implementing|in|to|über|zur|zum|sur)\s+(?:the\s+)?)[A-Z]", raw[last.end():]):
             return raw.strip(" ,")
         tail = re.match(r"(?:\s*,?\s*(?:\d+/\d+|(?:19|20)\d\d|No\.?\s*[\d,./]+(?:\s+of\s+(?:19|20)\d\d)?|"
                         r"\((?:[^()]|\([^()]*\))*\)|(?:EU|EC)\s*\d+/\d+|B\.E\.\s*\d{4}|[IVX]{1,4}-\d{1,3}(?:/[A-Z](?:\.\d)?)?|"

@@ -21,8 +21,8 @@ from tracker.errors import ReportRejected, TrackerError
 from tracker.model import Snapshot
 from tracker.parse import parse_report
 from tracker.read import read_report
-from tracker.resolve import fold
-from tracker.store import store_snapshot
+from tracker.registry import fold
+from tracker.store import store_snapshot, suspect_categories
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,7 @@ class IngestResult:
     outcome: str
     message: str
     snapshot_id: int | None = None
+    warnings: tuple[str, ...] = ()
 
 
 def path_slug(text: str) -> str:
@@ -76,6 +77,7 @@ def ingest_file(engine: Engine, path: Path, *, replace: bool = False, snapshots_
                 with Session(engine) as session, session.begin():
                     stored = store_snapshot(session, snap, raw_text=raw.text, sha256=raw.sha256,
                                             source_name=path.name, replace=replace, label=str(path))
+                    suspect = suspect_categories(session, stored.snapshot_id) if stored.outcome != "unchanged" else []
                 break
             except (IntegrityError, OperationalError) as exc:
                 # a concurrent writer stored the same report first, or held the lock too long
@@ -90,7 +92,24 @@ def ingest_file(engine: Engine, path: Path, *, replace: bool = False, snapshots_
     verb = {"new": "stored", "unchanged": "already stored", "replaced": "replaced"}[stored.outcome]
     return IngestResult(path, stored.outcome,
                         f"{path}: {verb} as snapshot {stored.snapshot_id} ({stored.jurisdiction} / {stored.topic}, "
-                        f"{stored.generated_at})", stored.snapshot_id)
+                        f"{stored.generated_at})", stored.snapshot_id, _warnings(path, snap, suspect))
+
+
+_CATEGORY_WORDS = {"regulator": "regulators", "law": "laws", "licensing": "licensing requirements"}
+
+
+def _warnings(path: Path, snap: Snapshot, suspect: list[str]) -> tuple[str, ...]:
+    """What a reader should check about a stored report: it was cut off, or a section of it read
+    as far less than its neighbours (its differences there are kept as suspect, not as changes)."""
+    out = []
+    if snap.truncated:
+        out.append(f"{path}: the report looks cut off (it ends mid-sentence in {snap.truncated!r}); what it lacks "
+                   "is not reported as removed")
+    if suspect:
+        what = ", ".join(_CATEGORY_WORDS.get(c, c) for c in suspect)
+        out.append(f"{path}: far fewer {what} than in the neighbouring reports: a section may be missing or "
+                   "unreadable; its differences are kept as suspect, not as changes (tracker diff --all shows them)")
+    return tuple(out)
 
 
 def ingest(engine: Engine, paths: list[Path], *, replace: bool = False, snapshots_dir: Path | None = None,

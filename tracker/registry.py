@@ -25,7 +25,7 @@ from tracker.names import is_acronym
 from tracker.vocabulary import IDENTIFIER, RENAME
 
 MATCH = 0.78  # a pairing scored at or above this is the same entity
-LEFTOVER = 0.62  # an unexplained disappearance and an appearance this alike are one entity renamed
+LEFTOVER = 0.5  # a law that vanished unexplained and one that appeared, this alike, are one instrument
 
 _STOP = {"the", "of", "on", "and", "for", "in", "a", "an", "to", "by", "with", "no", "nr", "number", "republic",
          "federal", "national", "new", "draft", "s", "de", "do", "da", "des", "du", "la", "le", "del", "partially",
@@ -214,7 +214,7 @@ def score(a: Profile, b: Profile) -> float:
             s *= 0.3
     if a.kinds and b.kinds and not (a.kinds & b.kinds) and not (a.bill or b.bill):
         s *= 0.6
-    if a.amending != b.amending and not (a.acronyms & b.acronyms):
+    if a.amending != b.amending and not (a.acronyms & b.acronyms) and _amends(a, b):
         s *= 0.75
     if a.category == "regulator" and a.acronyms and b.acronyms and not (a.acronyms & b.acronyms) and s < 1.0:
         s = min(s, 0.74)
@@ -222,6 +222,15 @@ def score(a: Profile, b: Profile) -> float:
         overlap = len(a.words & b.words) / max(1, min(len(a.words), len(b.words)))
         s = min(MATCH + 0.05, s + 0.2 * overlap)
     return s
+
+
+def _amends(a: Profile, b: Profile) -> bool:
+    """Whether the amending one of two names amends the other: the other's words stand outside
+    its parentheses ("Payment Services (Amendment) Act" amends the Payment Services Act;
+    "Corporations Amendment (Digital Assets Framework) Bill" is the Digital Assets Framework Bill)."""
+    amending, plain = (a, b) if a.amending else (b, a)
+    outside = frozenset(stem(w) for w in fold(re.sub(r"\([^()]*\)", " ", amending.display)).split())
+    return any(v and v <= outside for v in plain.variants)
 
 
 def _renamed_from(new: Profile, old: Profile) -> bool:
@@ -233,6 +242,20 @@ def _renamed_from(new: Profile, old: Profile) -> bool:
         re.search(rf"\b{re.escape(a)}\b", new.text) for a in old.acronyms)
 
 
+def _explained_gone(p: Profile, text: str) -> bool:
+    """Whether a report says why an entity left it ('the 2021 bill was dropped')."""
+    from tracker.vocabulary import REMOVAL
+
+    low = fold(text)
+    for sentence in re.split(r"(?<=[.;!?])\s+", text):
+        f = f" {fold(sentence)} "
+        if (any(f" {s} " in f for s in p.strings if len(s.split()) >= 2) or any(
+                re.search(rf"\b{re.escape(a)}\b", sentence) for a in p.acronyms)) and REMOVAL.search(sentence):
+            return True
+    del low
+    return False
+
+
 def leftover_score(a: Profile, b: Profile) -> float:
     """How alike a vanished entity and a new one are by what they say and when: a law cited by
     number in one report and by title in the next."""
@@ -241,7 +264,9 @@ def leftover_score(a: Profile, b: Profile) -> float:
     words = len(a.words & b.words) / max(1, min(len(a.words), len(b.words))) if a.words and b.words else 0.0
     same_date = 1.0 if a.effective and a.effective == b.effective else 0.0
     same_status = 1.0 if a.status and a.status == b.status else 0.0
-    return 0.45 * words + 0.3 * same_date + 0.1 * same_status + 0.15 * name_similarity(a, b)
+    # a bill that disappears as an act appears: the same instrument, passed
+    passed = 0.1 if (a.bill or a.status == "draft") != (b.bill or b.status == "draft") and words >= 0.3 else 0.0
+    return 0.55 * words + 0.25 * same_date + 0.1 * same_status + 0.1 * name_similarity(a, b) + passed
 
 
 def assign(scores: list[list[float]], threshold: float) -> list[tuple[int, int]]:
@@ -348,9 +373,11 @@ class Registry:
         """Give every regulator and law of the next snapshot its key, learning its names."""
         self.index += 1
         regs, laws = profiles_of(snap)
-        return Resolved(tuple(self._resolve("regulator", regs)), tuple(self._resolve("law", laws)))
+        text = "\n".join([snap.summary, *(r.role for r in snap.regulators), *(x.summary for x in snap.laws),
+                          *(f"{s.text} {' '.join(s.items)}" for s in snap.sections)])
+        return Resolved(tuple(self._resolve("regulator", regs, text)), tuple(self._resolve("law", laws, text)))
 
-    def _resolve(self, category: str, items: list[Profile]) -> list[str]:
+    def _resolve(self, category: str, items: list[Profile], text: str = "") -> list[str]:
         pool = self.known[category]
         keys: list[str | None] = [None] * len(items)
         # exact names and aliases first: a name the entity went by is the entity
@@ -383,9 +410,11 @@ class Registry:
             for r, c in assign(matrix, MATCH):
                 keys[rest[r]] = pool[cols[c]].key
                 taken.add(cols[c])
-            # what vanished from the previous report and what appeared in this one, alike by what they say
-            rest = [i for i in range(len(items)) if keys[i] is None]
-            cols = [j for j in range(len(pool)) if j not in taken and pool[j].last_index == self.index - 1]
+            # a law that vanished from the previous report unexplained and one that appeared in this one,
+            # alike by what they say and when: one instrument (a bill passed, a law cited by number)
+            rest = [i for i in range(len(items)) if keys[i] is None] if category == "law" else []
+            cols = [j for j in range(len(pool)) if j not in taken and pool[j].last_index == self.index - 1
+                    and not _explained_gone(pool[j].profiles[-1], text)]
             if rest and cols:
                 matrix = [[leftover_score(items[i], pool[j].profiles[-1]) for j in cols] for i in rest]
                 for r, c in assign(matrix, LEFTOVER):

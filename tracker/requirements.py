@@ -111,6 +111,10 @@ _CURRENCY = {"N": "NGN", "$": "USD", "US$": "USD", "S$": "SGD", "R$": "BRL", "A$
              "WON": "KRW", "LIRA": "TRY", "BAHT": "THB"}
 _MULTIPLIER = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9,
                "trillion": 1e12, "crore": 1e7, "lakh": 1e5}
+_SUPERSEDED = re.compile(r"(?:up|down|rising|raised|increased|reduced|lowered|cut|changed|moved) from\s+(?:the\s+|a\s+)?$|"
+                         r"\bpreviously\s*$|\(previously\s*$|\bwas\s*$|\bold\s*$|\bformerly\s*$|\b(?:instead of|rather "
+                         r"than|compared with|replacing|in place of)\s+(?:the\s+|a\s+)?$|\b(?:originally|initially|"
+                         r"earlier|previously) (?:proposed|planned|set)\s+(?:at\s+|of\s+)?$", re.I)
 _CHANGE_VERB = re.compile(r"\b(?:rais|increas|reduc|lower|cut|doubl|tripl|quadrupl|hik|revis|amend|chang|lift|mov)\w*",
                           re.I)
 
@@ -237,6 +241,19 @@ def _subject(text: str) -> str | None:
     return min(hits)[1] if hits else None
 
 
+def _amount_subject(clause: str, after: int, nxt: int, prev: int, at: int) -> str | None:
+    """Whom a figure binds: 'EUR 150,000 for trading platforms', else 'trading platforms at least
+    EUR 150,000' (the subject between the figure before it and this one)."""
+    paren = re.match(r"\s*\(([^)]*)\)", clause[after:nxt])
+    if paren and _subject(paren.group(1)):
+        return _subject(paren.group(1))  # "TRY 250 million (trading platforms)"
+    m = re.match(r"\s*(?:\([^)]*\)\s*)?(?:for|of|applies to|applying to)\s+(.{0,70})", clause[after:nxt])
+    if m:
+        return _subject(m.group(1))
+    hits = [(x.start(), label) for label, rx in _SUBJECT_RES for x in rx.finditer(clause[prev:at])]
+    return max(hits)[1] if hits else None
+
+
 def _words(text: str) -> frozenset[str]:
     return frozenset(stem(w) for w in fold(text).split() if len(w) > 2 and w not in
                      {"the", "and", "for", "with", "must", "are", "have", "has", "their", "that", "which", "under",
@@ -286,7 +303,9 @@ def read_line(line: str, bodies_known: frozenset[str] = frozenset(), elsewhere: 
                                                                   clause, re.I))
         clause_subject = _subject(clause)
         amounts = amounts_in(clause)
-        percents = [(m.start(), m.group(1)) for m in _PERCENT.finditer(clause)]
+        percents = [(m.start(), m.group(1)) for m in _PERCENT.finditer(clause) if not _SUPERSEDED.search(
+            clause[max(0, m.start() - 30):m.start()]) and not re.match(r"\s*(?:of (?:fixed|annual|the)|"
+                                                                     r"-of-)", clause[m.end():])]
         elaborating = False
         for at, seg in _segments(clause):
             spots = sorted((m.start(), _RANK[c], c) for c, rx in _CONCEPT_RES for m in [rx.search(seg)] if m)
@@ -294,6 +313,9 @@ def read_line(line: str, bodies_known: frozenset[str] = frozenset(), elsewhere: 
             if any(at <= pos < at + len(seg) + 1 for pos, _ in amounts):
                 valued = [c for _, _, c in spots if c in ("minimum capital", "security deposit")]
                 concept = valued[0] if valued else concept  # the duty the figure belongs to
+            elif any(at - 5 <= pos < at + len(seg) + 1 for pos, _ in percents):
+                valued = [c for _, _, c in spots if c in ("cold storage", "reserve backing", "minimum capital")]
+                concept = valued[0] if valued else concept
             if elaborating:
                 continue  # "…, including customer identification, Travel Rule data …": details of the duty before
             if re.match(r"\s*(?:including|such as|e\.g\.|notably|in particular|covering|incl\.)\b", seg, re.I):
@@ -317,8 +339,11 @@ def read_line(line: str, bodies_known: frozenset[str] = frozenset(), elsewhere: 
             ranged = bool(re.search(rf"(?:from|between)\s+\S*{_NUM}", seg)) or bool(re.search(rf"{_NUM}{_MULT}\s+(?:up\s+)?to\s", seg))
             if concept == "minimum capital" and len(mine) > 1 and not ranged:
                 # "TRY 250 million for trading platforms and TRY 500 million for custodians": one per subject
-                for pos, a in [(pos, a) for pos, a in amounts if a in mine]:
-                    subj = _subject(clause[pos:pos + 60]) or label_subject
+                spots_at = [pos for pos, a in amounts if a in mine]
+                for k, (pos, a) in enumerate([(pos, a) for pos, a in amounts if a in mine]):
+                    nxt = spots_at[k + 1] if k + 1 < len(spots_at) else len(clause)
+                    prev = spots_at[k - 1] + len(amounts[0][1].text) if k else 0
+                    subj = _amount_subject(clause, pos + len(a.text), nxt, prev, pos) or label_subject
                     out.append(Obligation(concept, subj, text.strip(), _bodies(seg, bodies_known), (a,), (), lifted,
                                           proposed, _words(text), elsewhere))
                 continue

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import select, text
-from sqlalchemy.orm import Session, undefer
+from sqlalchemy.orm import Session, aliased, undefer
 
 from tracker import changelog
 from tracker.changelog import change_document, iso  # noqa: F401  (re-exported for readers)
@@ -104,6 +104,15 @@ def recompute_timeline(session: Session, jkey: str, tkey: str) -> None:
     changelog.recompute(session, jkey, tkey)
 
 
+def suspect_categories(session: Session, snapshot_id: int) -> list[str]:
+    """The categories in which the pairs into and out of a snapshot hold suspect changes."""
+    from sqlalchemy import or_
+
+    rows = session.scalars(select(ChangeRow.category).where(
+        or_(ChangeRow.to_id == snapshot_id, ChangeRow.from_id == snapshot_id), ChangeRow.suspect.is_(True)).distinct())
+    return sorted(rows)
+
+
 def resolve_jurisdiction(session: Session, name: str) -> tuple[str, str]:
     """(key, display name) of a stored jurisdiction, found by any name it goes by."""
     key = jurisdiction_key(name)
@@ -186,6 +195,18 @@ def query_changes(session: Session, q: ChangeQuery) -> list[tuple]:
     stmt = (select(*CHANGE_FIELDS, older.generated_at.label("from_at"))
             .join(older, ChangeRow.from_id == older.id))
     return [(row, row.from_at) for row in session.execute(_change_filter(session, q, stmt))]
+
+
+def entity_changes(session: Session, jkey: str, tkey: str, entity_key: str) -> list[dict]:
+    """The stored changes of one entity of one timeline, oldest first, without rewordings."""
+    import json
+
+    newer = aliased(SnapshotRow)
+    stmt = (select(ChangeRow.doc).join(newer, ChangeRow.to_id == newer.id)
+            .where(newer.jurisdiction_key == jkey, newer.topic_key == tkey, ChangeRow.entity_key == entity_key,
+                   ChangeRow.field.is_(None) | ChangeRow.field.not_in(("role", "summary", "text")))
+            .order_by(ChangeRow.to_generated_at, ChangeRow.position))
+    return [json.loads(doc) for doc in session.scalars(stmt)]
 
 
 def change_documents(session: Session, q: ChangeQuery) -> list[str]:

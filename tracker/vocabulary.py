@@ -82,7 +82,7 @@ INSTRUMENT_WORDS = _words(
     "amendment", "amendments", "communiqué", "communique", "communiqués", "communiques", "framework",
     "instruction", "instructions", "measure", "policy", "proclamation", "constitution", "treaty",
     "convention", "charter", "standard", "standards", "handbook", "rulebook", "opinion", "provisions",
-    "yönetmelik", "kanun", "gesetz", "verordnung", "lei", "ley", "loi", "décret", "parecer",
+    "yönetmelik", "kanun", "gesetz", "verordnung", "lei", "ley", "loi", "décret", "parecer", "proposal",
 )
 INSTRUMENT = re.compile(rf"\b(?:{INSTRUMENT_WORDS})\b|\b\w+(?:gesetz|verordnung|gesetzbuch)\b", I)
 # The head noun that ends an instrument's name ("… Act 2022", "… Regulation (EU) 2023/1114").
@@ -178,7 +178,8 @@ NOT_COMMENCEMENT = re.compile(
 # Moving a date: "deferred from 1 January 2027 to 1 July 2027", "moved back from …".
 DATE_MOVE = re.compile(r"\b(?:defer\w*|postpon\w*|push\w* back|mov\w*|brought forward|bring\w* forward|delay\w*|"
                        r"chang\w*|extend\w*|shift\w*|amend\w*|revis\w*|push\w*|pulled forward|reschedul\w*)\b", I)
-NO_DATE = re.compile(r"\bno (?:effective|commencement|adoption|start|entry[- ]into[- ]force) date\b|"
+NO_DATE = re.compile(r"\bno (?:effective|commencement|adoption|start|entry[- ]into[- ]force|coming[- ]into[- ]force|"
+                     r"start|application) date\b|\bon a (?:day|date) to be (?:fixed|set|appointed|determined)\b|"
                      r"\b(?:effective|commencement|start) date (?:has|have|is) not (?:yet )?(?:been )?(?:set|fixed|"
                      r"announced|determined)\b|\bnot yet (?:been )?(?:set|fixed|scheduled)\b|\bno date\b|"
                      r"\bwithout a (?:set )?date\b|\bdate (?:to be|yet to be) (?:set|fixed|determined)\b|"
@@ -187,7 +188,8 @@ SAME_DAY = re.compile(r"\b(?:the same day|that day|the same date|on the same day
 # A clause that says the step has not happened (yet).
 NEGATION = re.compile(r"\bnot\b|\bnever\b|\bn't\b|\bno\b|\byet to\b|\bhas still to\b|\bawait\w*\b|\bfailed to\b|"
                       r"\bwithout\b|\bpending\b|\binstead of\b|\brather than\b", I)
-NOT_YET = re.compile(r"\bnot yet\b|\byet to\b|\bhas not\b|\bhave not\b|\bhad not\b|\bwas not\b|\bis not\b|"
+NOT_YET = re.compile(r"\b(?:must|should|needs? to|has to|have to|is to|are to)\s+(?:still\s+|yet\s+|first\s+|also\s+)?be\b|"
+                     r"\bnot yet\b|\byet to\b|\bhas not\b|\bhave not\b|\bhad not\b|\bwas not\b|\bis not\b|"
                      r"\bnever\b|\bhasn't\b|\bhaven't\b|\bawait\w*\b|\bstill to\b|\bfailed to\b|\bpending\b|"
                      r"\bwithout\b", I)
 # A clause about the future, or about what might be.
@@ -306,7 +308,8 @@ LABEL_SPLIT = re.compile(r"^(?P<label>[^:;.]{2,60}?)\s*:\s+(?P<body>.+)$")
 
 ABBREVIATION_END = re.compile(
     r"(?:\b(?:No|Nr|Nos|Art|Arts|Sec|Secs|para|paras|e\.g|i\.e|etc|vs|Mr|Ms|Dr|St|Inc|Ltd|Co|Corp|approx|cf|"
-    r"Cap|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|U\.S|U\.K|S\.O|B\.E|Rs|Nr)|\b[A-Z])\.$")
+    r"Cap|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|U\.S|U\.K|S\.O|S\.C|B\.E|Rs|Nr|c|s|ss|ch|pp|vol)|"
+    r"\b[A-Z])\.$")
 
 
 def first(pattern: re.Pattern, text: str) -> re.Match | None:

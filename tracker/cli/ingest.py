@@ -50,6 +50,8 @@ def ingest(
                 counts[r.outcome] += 1
                 if r.outcome == "error":
                     bar.console.print(f"Error: {r.message}", markup=False, highlight=False)
+                for w in r.warnings:
+                    bar.console.print(f"Warning: {w}", markup=False, highlight=False)
                 bar.advance(task)
     else:
         for r in results:
@@ -58,6 +60,8 @@ def ingest(
                 err(f"Error: {r.message}")
             elif not quiet:
                 err(r.message)
+            for w in r.warnings:
+                err(f"Warning: {w}")
     err(f"{counts['new']} stored, {counts['replaced']} replaced, {counts['unchanged']} already stored, "
         f"{counts['error']} refused")
     if counts["error"]:

@@ -133,20 +133,23 @@ def history(
 
     from tracker.db import SnapshotRow
     from tracker.errors import NotFound
-    from tracker.history import entity_history
+    from tracker.history import entity_history, find_entity
     from tracker.model import Snapshot
     from tracker.render import dumps, value_text
-    from tracker.store import find_snapshot, resolve_jurisdiction, topic_key
+    from tracker.store import entity_changes, find_snapshot, resolve_jurisdiction, topic_key
 
     with Session(engine(ctx, db)) as s:
         jkey, display = resolve_jurisdiction(s, jurisdiction)
         tkey = topic_key(topic) if topic else find_snapshot(s, jurisdiction).topic_key
         rows = s.scalars(select(SnapshotRow).options(undefer(SnapshotRow.data))
                          .where(SnapshotRow.jurisdiction_key == jkey, SnapshotRow.topic_key == tkey)
-                         .order_by(SnapshotRow.generated_at)).all()
-        h = entity_history([Snapshot.from_dict(r.data) for r in rows], entity)
-    if h is None:
-        raise NotFound(f"no regulator or law named {entity!r} in any report of {display}")
+                         .order_by(SnapshotRow.generated_at, SnapshotRow.id)).all()
+        snaps = [Snapshot.from_dict(r.data) for r in rows]
+        found = find_entity(snaps, entity)
+        if found is None:
+            raise NotFound(f"no regulator or law named {entity!r} in any report of {display}")
+        category, key = found
+        h = entity_history(snaps, category, key, entity_changes(s, jkey, tkey, key))
     if fmt is ListFormat.json:
         out(dumps({"jurisdiction": display, **h.to_dict()}))
         return
@@ -156,7 +159,7 @@ def history(
         lines.append("  names:      " + "; ".join(h.names))
     for e in h.events:
         what = f"{e['field']}: {value_text(e['old'])} → {value_text(e['new'])}" if e["kind"] == "changed" else e["kind"]
-        flag = "" if e["material"] else " [not material]"
+        flag = "" if e["material"] else (" [omission]" if e.get("omission") else " [not material]")
         lines.append(f"  {e['at'][:10]}  {what}{flag}")
     if h.current:
         lines.append("  now:        " + ", ".join(f"{k}={v}" for k, v in h.current.items() if v and k != "role"))
