@@ -37,7 +37,7 @@ def ingest(
     if not files:
         err("Error: no report files found in " + ", ".join(map(str, paths)))
         raise typer.Exit(1)
-    eng = engine(ctx, db)
+    eng = engine(ctx, db, create=True)
     counts = {"new": 0, "unchanged": 0, "replaced": 0, "error": 0}
     results = run(eng, files, replace=replace, snapshots_dir=cfg.snapshots_dir)
     progress = sys.stderr.isatty() and len(files) > 3
@@ -80,7 +80,5 @@ def db_upgrade(ctx: typer.Context, db: DbOption = None) -> None:
 
     Example: tracker db upgrade --db postgresql+psycopg://tracker@db/tracker
     """
-    from tracker.db import make_engine, upgrade
-
-    upgrade(make_engine(settings(ctx, db).database_url))
+    engine(ctx, db, create=True)
     err("database is at the newest schema")
