@@ -86,6 +86,8 @@ def store_snapshot(session: Session, snap: Snapshot, *, raw_text: str, sha256: s
         SnapshotRow.jurisdiction_key == jkey, SnapshotRow.topic_key == tkey, SnapshotRow.generated_at == at)).first()
     outcome = "new"
     carried: Carried = {}
+    if clash is not None and same_report(clash, snap, raw_text):
+        return Stored("unchanged", clash.id, clash.jurisdiction, clash.topic, iso(clash.generated_at))
     if clash is not None:
         if not replace:
             raise DuplicateSnapshot(
@@ -102,6 +104,16 @@ def store_snapshot(session: Session, snap: Snapshot, *, raw_text: str, sha256: s
     session.flush()
     recompute_around(session, jkey, tkey, at, carried)
     return Stored(outcome, row.id, snap.jurisdiction, snap.topic, snap.generated_at)
+
+
+def _normalised(text: str) -> str:
+    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def same_report(row: SnapshotRow, snap: Snapshot, raw_text: str) -> bool:
+    """Whether a stored snapshot is this report saved again: the same text once the byte-order mark
+    and line ends are set aside (the encoding is gone once decoded), or the same parsed snapshot."""
+    return _normalised(row.raw_text) == _normalised(raw_text) or row.data == snap.to_dict()
 
 
 def _timeline(session: Session, jkey: str, tkey: str) -> list[tuple[int, dt.datetime]]:
