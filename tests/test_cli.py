@@ -129,8 +129,7 @@ def test_show_json_per_contract_and_as_of(tracker, corpus):
 def test_show_of_an_unknown_jurisdiction_is_one_line(tracker):
     r = tracker("show", "Atlantis")
     assert r.returncode == 1
-    assert r.stderr == "Error: no snapshots for jurisdiction 'Atlantis' (canonical name: 'Atlantis'); " \
-                       "`tracker list` shows what is stored\n"
+    assert r.stderr == "Error: no snapshots for jurisdiction 'Atlantis'; `tracker list` shows what is stored\n"
 
 
 def test_diff_json_per_contract(tracker, corpus):

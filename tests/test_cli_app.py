@@ -85,6 +85,21 @@ def test_shell_completion_can_be_shown_and_installed(bare_cli):
     assert "--install-completion" in bare_cli("--help").stdout
 
 
+def complete(run, words: str) -> list[str]:
+    r = run(env={"_TRACKER_COMPLETE": "complete_bash", "COMP_WORDS": words,
+                 "COMP_CWORD": str(len(words.split()) - (0 if words.endswith(" ") else 1))})
+    assert r.exit_code == 0, r.stderr
+    return r.stdout.split()
+
+
+def test_completion_offers_commands_categories_and_the_stored_jurisdictions(cli, tmp_path):
+    (tmp_path / "r.txt").write_text(report())
+    assert cli("ingest", "-q", str(tmp_path / "r.txt")).exit_code == 0
+    assert complete(cli, "tracker di") == ["diff", "digest"]
+    assert complete(cli, "tracker diff -c li") == ["licensing"]
+    assert complete(cli, "tracker show Te") == ["Testland"]
+
+
 def test_report_text_never_sends_control_characters_to_the_terminal(cli, tmp_path):
     hostile = "Board \x1b]0;owned\x07of \x1b[2JTestland"
     (tmp_path / "a.txt").write_text(report(at="2026-01-01T00:00:00Z"))

@@ -152,7 +152,7 @@ def test_subscribers_get_their_own_filtered_digest(tracker, smtp_server, timelin
     url, box = smtp_server
     assert tracker("subscribe", "laws@example.org", "--category", "law").returncode == 0
     assert tracker("subscribe", "all@example.org", "--jurisdiction", "Testland").returncode == 0
-    assert tracker("subscribe", "elsewhere@example.org", "--jurisdiction", "Japan").returncode == 0
+    assert tracker("subscribe", "elsewhere@example.org", "--jurisdiction", "Japan", "--allow-new").returncode == 0
     listed = tracker("subscribers", "--format", "json").stdout
     assert '"laws@example.org"' in listed
     r = run_digest(tracker, url)
@@ -196,3 +196,61 @@ def test_dry_run_writes_a_preview_and_records_nothing(tracker, smtp_server, time
     assert (b"multipart/alternative" in body) if suffix == ".eml" else body.startswith(b"<!DOCTYPE html>")
     assert box.messages == []
     assert run_digest(tracker, url, "--to", "alice@example.org").stderr.strip() == "alice@example.org: sent 3 change(s)"
+
+
+def ingest_texts(cli, tmp_path, **texts: str) -> None:
+    paths = []
+    for name, body in texts.items():
+        (tmp_path / f"{name}.txt").write_text(body)
+        paths.append(str(tmp_path / f"{name}.txt"))
+    r = cli("ingest", "-q", *paths)
+    assert r.exit_code == 0, r.stderr
+
+
+@pytest.fixture
+def quiet_timeline(cli, tmp_path):
+    """Two Testland reports whose only change is the trading stance, and no law taking effect soon."""
+    ingest_texts(cli, tmp_path, a=report(at="2026-01-01T00:00:00Z"),
+                 b=report(at="2026-02-01T00:00:00Z", stance="Crypto trading is banned."))
+
+
+def test_subscribing_to_a_jurisdiction_the_database_does_not_know_is_refused_with_the_nearest(cli, corpus):
+    assert cli("ingest", "-q", str(corpus / "kazakhstan_2025-10-21.txt")).exit_code == 0
+    r = cli("subscribe", "x@example.org", "-j", "Kazahkstan")
+    assert r.exit_code == 1
+    assert r.stderr == ("Error: no snapshots for jurisdiction 'Kazahkstan'; did you mean 'Kazakhstan'? "
+                        "(--allow-new subscribes to it before its first report)\n")
+    assert cli("subscribers", "--format", "json").stdout.strip() == '{\n  "subscribers": []\n}'
+
+
+def test_a_subscription_by_code_keeps_the_jurisdiction_s_name(cli, corpus):
+    assert cli("ingest", "-q", str(corpus / "kazakhstan_2025-10-21.txt")).exit_code == 0
+    r = cli("subscribe", "x@example.org", "-j", "KZ", "-c", "Law")
+    assert (r.exit_code, r.stderr) == (0, "x@example.org subscribed to Kazakhstan (law)\n")
+
+
+def test_allow_new_subscribes_before_the_first_report_and_the_digest_follows(cli, tmp_path, smtp_server):
+    url, box = smtp_server
+    r = cli("subscribe", "early@example.org", "-j", "testland", "--allow-new")
+    assert (r.exit_code, r.stderr) == (0, "early@example.org subscribed to testland\n")
+    ingest_texts(cli, tmp_path, a=report(at="2026-01-01T00:00:00Z"),
+                 b=report(at="2026-02-01T00:00:00Z", stance="Crypto trading is banned."))
+    sent = cli("digest", "--smtp", url, "--from", SENDER)
+    assert (sent.exit_code, sent.stderr) == (0, "early@example.org: sent 1 change(s)\n")
+    assert [to for to, _ in box.messages] == [["early@example.org"]]
+
+
+def test_a_digest_to_an_unknown_jurisdiction_is_refused(cli, quiet_timeline, smtp_server):
+    url, box = smtp_server
+    r = cli("digest", "--smtp", url, "--from", SENDER, "--to", "a@example.org", "-j", "Atlantis")
+    assert r.exit_code == 1
+    assert r.stderr.splitlines()[0] == "Error: no snapshots for jurisdiction 'Atlantis'; `tracker list` shows what is stored"
+    assert box.messages == []
+
+
+def test_digest_filters_without_to_are_refused_rather_than_ignored(cli, quiet_timeline, smtp_server):
+    url, _ = smtp_server
+    r = cli("digest", "--smtp", url, "--from", SENDER, "-c", "law")
+    assert (r.exit_code, r.stderr) == (
+        1, "Error: --jurisdiction and --category go with --to (subscribers have their own filters)\n")
+

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import delete, exists, or_, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, aliased, undefer
 
@@ -86,8 +86,9 @@ def pending(session: Session, recipient: Recipient, since: dt.datetime | None) -
     stmt = (select(*CHANGE_FIELDS, older.generated_at.label("from_at"))
             .join(older, ChangeRow.from_id == older.id)
             .join(newer, ChangeRow.to_id == newer.id).where(ChangeRow.material.is_(True)))
-    if recipient.jurisdictions:
-        stmt = stmt.where(newer.jurisdiction_key.in_([jurisdiction_key(j) for j in recipient.jurisdictions]))
+    if recipient.jurisdictions:  # by the name's key, or as stored before this version knew the name
+        stmt = stmt.where(or_(newer.jurisdiction_key.in_([jurisdiction_key(j) for j in recipient.jurisdictions]),
+                              newer.jurisdiction.in_(recipient.jurisdictions)))
     if recipient.categories:
         stmt = stmt.where(ChangeRow.category.in_(recipient.categories))
     if since is not None:

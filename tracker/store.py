@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, undefer
 
 from tracker.db import ChangeRow, DeliveryRow, SnapshotRow
 from tracker.errors import DuplicateSnapshot, NotFound
-from tracker.jurisdictions import canonical_jurisdiction, jurisdiction_key
+from tracker.jurisdictions import canonical_jurisdiction, closest, jurisdiction_key
 from tracker.model import Snapshot
 
 
@@ -269,14 +269,22 @@ def change_document(c, from_at: dt.datetime) -> dict:
 
 
 def resolve_jurisdiction(session: Session, name: str) -> tuple[str, str]:
-    """(key, display name) of a stored jurisdiction, found by any name it goes by."""
+    """(key, display name) of a stored jurisdiction, found by any name or code it goes by; NotFound
+    names the nearest stored one when the name looks mistyped."""
     key = jurisdiction_key(name)
     row = session.execute(select(SnapshotRow.jurisdiction_key, SnapshotRow.jurisdiction)
                           .where(SnapshotRow.jurisdiction_key == key).limit(1)).first()
-    if row is None:
-        raise NotFound(f"no snapshots for jurisdiction {name!r} (canonical name: {canonical_jurisdiction(name)!r}); "
-                       "`tracker list` shows what is stored")
-    return row[0], row[1]
+    if row is not None:
+        return row[0], row[1]
+    known = dict(session.execute(select(SnapshotRow.jurisdiction_key, SnapshotRow.jurisdiction).distinct()).all())
+    for stored_key, display in known.items():  # stored before this version knew the name
+        if jurisdiction_key(display) == key:
+            return stored_key, display
+    canonical = canonical_jurisdiction(name)
+    said = f"{name!r}" + (f" ({canonical})" if canonical != name.strip() else "")
+    hint = closest(canonical, sorted(set(known.values())))
+    raise NotFound(f"no snapshots for jurisdiction {said}; "
+                   + (f"did you mean {hint!r}?" if hint else "`tracker list` shows what is stored"))
 
 
 def find_snapshot(session: Session, jurisdiction: str, *, topic: str | None = None,
@@ -310,7 +318,7 @@ class ChangeQuery:
 
     since: dt.datetime | None = None
     until: dt.datetime | None = None
-    jurisdiction: str | None = None
+    jurisdictions: tuple[str, ...] = ()  # any name each goes by
     topic: str | None = None
     categories: tuple[str, ...] = ()
     include_immaterial: bool = False
@@ -319,11 +327,12 @@ class ChangeQuery:
 def _change_filter(session: Session, q: ChangeQuery, stmt):
     from sqlalchemy.orm import aliased
 
-    if q.jurisdiction or q.topic:
+    if q.jurisdictions or q.topic:
         newer = aliased(SnapshotRow)
         stmt = stmt.join(newer, ChangeRow.to_id == newer.id)
-        if q.jurisdiction:
-            stmt = stmt.where(newer.jurisdiction_key == resolve_jurisdiction(session, q.jurisdiction)[0])
+        if q.jurisdictions:
+            keys = {resolve_jurisdiction(session, j)[0] for j in q.jurisdictions}
+            stmt = stmt.where(newer.jurisdiction_key.in_(sorted(keys)))
         if q.topic:
             stmt = stmt.where(newer.topic_key == topic_key(q.topic))
     if q.since is not None:
