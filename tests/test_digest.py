@@ -1,6 +1,8 @@
 """Emailed digests against a real SMTP server on 127.0.0.1: content, escaping, delivery state."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from reports import report
@@ -254,3 +256,23 @@ def test_digest_filters_without_to_are_refused_rather_than_ignored(cli, quiet_ti
     assert (r.exit_code, r.stderr) == (
         1, "Error: --jurisdiction and --category go with --to (subscribers have their own filters)\n")
 
+
+def sent_message(box):
+    ((_, msg),) = box.parsed()
+    return (msg, msg.get_body(preferencelist=("plain",)).get_content(),
+            msg.get_body(preferencelist=("html",)).get_content())
+
+
+def test_a_digest_uses_words_and_lists_a_rename_once(cli, corpus, smtp_server):
+    url, box = smtp_server
+    assert cli("ingest", "-q", *map(str, sorted(corpus.glob("nigeria_*.txt")))).exit_code == 0
+    r = cli("digest", "--smtp", url, "--from", SENDER, "--to", "bob@example.org", "--since", "2026-02-01",
+            "--jurisdiction", "NG", "-c", "regulator", "-c", "law")
+    assert r.exit_code == 0, r.stderr
+    msg, text, html = sent_message(box)
+    assert "regulator renamed: FIRS → NRS, Federal Inland Revenue Service → Nigeria Revenue Service" in text
+    assert "status: adopted → in force" in text
+    assert re.search(r'<span class="old"[^>]*>Federal Inland Revenue Service \(FIRS\)</span> → '
+                     r'<span class="new"[^>]*>Nigeria Revenue Service \(NRS\)</span>', html)
+    assert msg["Subject"].startswith("Regulatory changes: 4 in 1 jurisdiction")
+    assert r.stderr == "bob@example.org: sent 4 change(s)\n"

@@ -21,7 +21,7 @@ from tracker.jurisdictions import jurisdiction_key
 from tracker.mail import build_message, check_address
 from tracker.model import CATEGORIES
 from tracker.render import ChangeView
-from tracker.store import CHANGE_FIELDS
+from tracker.store import CHANGE_FIELDS, sources_of
 
 
 @dataclass(frozen=True)
@@ -122,14 +122,6 @@ def upcoming(session: Session, places: set[str], today: dt.date, days: int) -> l
     return sorted(out, key=lambda u: (u.effective_date, u.jurisdiction, u.name))
 
 
-def sources_of(session: Session, ids: set[int]) -> dict[int, list[str]]:
-    """The numbered source URLs each of these snapshots listed."""
-    if not ids:
-        return {}
-    rows = session.scalars(select(SnapshotRow).options(undefer(SnapshotRow.data)).where(SnapshotRow.id.in_(ids)))
-    return {r.id: list(r.data.get("sources") or []) for r in rows}
-
-
 def record(engine: Engine, address: str, change_ids: Sequence[int], message_id: str) -> None:
     """Remember that the server accepted these changes for this address."""
     with Session(engine) as session, session.begin():
@@ -150,7 +142,7 @@ def prepare(engine: Engine, recipient: Recipient, *, sender: str, since: dt.date
         sources = sources_of(session, {v.row.to_id for v in views} | {v.row.from_id for v in views})
         digest = compose(views, sources=sources, upcoming=soon, today=today, horizon_days=horizon_days)
     email = build_message(digest, sender=sender, recipient=recipient.address)
-    return Outcome(recipient.address, "ready", "", len(views), digest, email)
+    return Outcome(recipient.address, "ready", "", digest.items, digest, email)
 
 
 def send_all(engine: Engine, recipients: Sequence[Recipient], *, sender: str, since: dt.datetime | None,

@@ -365,3 +365,11 @@ def change_documents(session: Session, q: ChangeQuery) -> list[str]:
     """The stored JSON object of each change the query selects, with its change_id, in order."""
     stmt = _change_filter(session, q, select(ChangeRow.id, ChangeRow.doc))
     return ['{"change_id":%d,%s' % (i, doc[1:]) for i, doc in session.execute(stmt)]
+
+
+def sources_of(session: Session, ids: set[int]) -> dict[int, list[str]]:
+    """The numbered source URLs each of these snapshots listed."""
+    if not ids:
+        return {}
+    rows = session.execute(select(SnapshotRow.id, SnapshotRow.data).where(SnapshotRow.id.in_(sorted(ids))))
+    return {i: list((data or {}).get("sources") or []) for i, data in rows}

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from tracker.cli.common import (CategoryOption, DbOption, Format, JurisdictionsOption, ListFormat, categories,
-                                color_wanted, complete_jurisdiction, engine, out, out_json, write_output)
+                                color_wanted, complete_jurisdiction, engine, out, out_json, text_width, write_output)
 
 
 def list_(
@@ -23,7 +23,7 @@ def list_(
     """
     from sqlalchemy.orm import Session
 
-    from tracker.render import dumps
+    from tracker.render import dumps, snapshots_table
     from tracker.store import iso, list_snapshots
 
     with Session(engine(ctx, db)) as s:
@@ -36,9 +36,7 @@ def list_(
         if not rows:
             out("No snapshots yet: `tracker ingest REPORT...` adds some.\n")
             return
-        width = max(len(r.jurisdiction) for r in rows)
-        for r in rows:
-            out(f"{r.id:>6}  {r.jurisdiction:<{width}}  {r.topic:<20}  {iso(r.generated_at)}  {r.source_name}\n")
+        out(snapshots_table(rows))
 
 
 def show(
@@ -86,12 +84,14 @@ def diff(
 ) -> None:
     """Print the changelog: every change between consecutive reports of a jurisdiction and topic.
 
+    Text is wrapped to the terminal's width (COLUMNS sets it elsewhere).
+
     Example: tracker diff --since 2026-01-01 -j Kazakhstan -j JP --category law --format markdown
     """
     from sqlalchemy.orm import Session
 
     from tracker.render import ChangeView, changelog_json, changes_html, changes_markdown, changes_text
-    from tracker.store import ChangeQuery, change_documents, parse_instant, query_changes
+    from tracker.store import ChangeQuery, change_documents, parse_instant, query_changes, sources_of
 
     q = ChangeQuery(since=parse_instant(since), until=parse_instant(until, end_of_day=True) if until else None,
                     jurisdictions=tuple(jurisdiction or ()), topic=topic, categories=categories(category),
@@ -104,9 +104,10 @@ def diff(
             if fmt is Format.markdown:
                 text = f"# Regulatory changes since {since}\n\n" + changes_markdown(views)
             elif fmt is Format.html:
-                text = changes_html(views, title=f"Regulatory changes since {since}")
+                ids = {v.row.to_id for v in views} | {v.row.from_id for v in views}
+                text = changes_html(views, title=f"Regulatory changes since {since}", sources=sources_of(s, ids))
             else:
-                text = changes_text(views, color=output is None and color_wanted())
+                text = changes_text(views, color=output is None and color_wanted(), width=text_width())
     if output is not None:
         write_output(output, text)
     elif fmt is Format.json:
