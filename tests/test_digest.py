@@ -263,6 +263,56 @@ def sent_message(box):
             msg.get_body(preferencelist=("html",)).get_content())
 
 
+def test_a_subscriber_s_digest_says_why_and_how_to_stop_and_can_be_unsubscribed_from(cli, quiet_timeline,
+                                                                                     smtp_server):
+    url, box = smtp_server
+    assert cli("subscribe", "alice@example.org", "-c", "stance").exit_code == 0
+    assert cli("digest", "--smtp", url, "--from", SENDER).exit_code == 0
+    msg, text, html = sent_message(box)
+    assert msg["List-Unsubscribe"].strip() == "<mailto:tracker@example.org?subject=unsubscribe%20alice@example.org>"
+    why = "You get this digest because alice@example.org is subscribed to material changes in every jurisdiction (stance)."
+    stop = ("To stop it, write to tracker@example.org with the subject “unsubscribe”, or ask whoever runs the tracker "
+            "to run `tracker unsubscribe alice@example.org`.")
+    assert why in text and stop in text
+    assert why in html and stop in html
+
+
+def test_an_addressed_digest_says_it_was_sent_by_name(cli, quiet_timeline, smtp_server):
+    url, box = smtp_server
+    r = cli("digest", "--smtp", url, "--from", SENDER, "--to", "bob@example.org",
+            "--unsubscribe-url", "https://intranet.example.org/unsubscribe?who={address}")
+    assert r.exit_code == 0, r.stderr
+    msg, text, _ = sent_message(box)
+    assert msg["List-Unsubscribe"].strip() == "<https://intranet.example.org/unsubscribe?who=bob@example.org>"
+    assert ("You get this digest because it was sent to bob@example.org by name (tracker digest --to); "
+            "that address is not on the subscriber list.") in text
+    assert "visit https://intranet.example.org/unsubscribe?who=bob@example.org, or" in text
+
+
+@pytest.mark.parametrize("link", ["javascript:alert(1)", "https://example.org/u?a=1\r\nBcc: eve@example.org",
+                                  "https://example.org/{who}"], ids=["scheme", "line-break", "placeholder"])
+def test_an_unusable_unsubscribe_link_is_refused_before_anything_is_sent(cli, quiet_timeline, smtp_server, link):
+    url, box = smtp_server
+    r = cli("digest", "--smtp", url, "--from", SENDER, "--to", "bob@example.org", "--unsubscribe-url", link)
+    assert r.exit_code == 1
+    assert r.stderr.splitlines()[0] == (f"Error: {link!r} is not a usable unsubscribe link: give a mailto: or "
+                                        "https:// URL without spaces")
+    assert box.messages == []
+
+
+def test_a_digest_with_nothing_taking_effect_soon_says_so_in_a_whole_sentence(cli, quiet_timeline, smtp_server):
+    import datetime as dt
+
+    url, box = smtp_server
+    assert cli("digest", "--smtp", url, "--from", SENDER, "--to", "bob@example.org").exit_code == 0
+    _, text, html = sent_message(box)
+    today = dt.datetime.now(dt.timezone.utc).date()
+    sentence = (f"No law in the latest reports of these jurisdictions takes effect between {today.isoformat()} and "
+                f"{(today + dt.timedelta(days=90)).isoformat()}.")
+    assert sentence in text and sentence in html
+    assert "Nothing the latest reports date" not in text + html
+
+
 def test_a_digest_uses_words_and_lists_a_rename_once(cli, corpus, smtp_server):
     url, box = smtp_server
     assert cli("ingest", "-q", *map(str, sorted(corpus.glob("nigeria_*.txt")))).exit_code == 0

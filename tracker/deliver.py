@@ -15,22 +15,13 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, aliased, undefer
 
 from tracker.db import ChangeRow, DeliveryRow, SnapshotRow, SubscriberRow
-from tracker.digest import Digest, Upcoming, compose
+from tracker.digest import Digest, Recipient, Upcoming, compose
 from tracker.errors import BadValue, DeliveryFailed
 from tracker.jurisdictions import jurisdiction_key
 from tracker.mail import build_message, check_address
 from tracker.model import CATEGORIES
 from tracker.render import ChangeView
 from tracker.store import CHANGE_FIELDS, sources_of
-
-
-@dataclass(frozen=True)
-class Recipient:
-    """An address and the filters its digest applies (empty: everything)."""
-
-    address: str
-    jurisdictions: tuple[str, ...] = ()
-    categories: tuple[str, ...] = ()
 
 
 @dataclass
@@ -75,7 +66,8 @@ def unsubscribe(session: Session, address: str) -> bool:
 def subscribers(session: Session) -> list[Recipient]:
     """Every subscriber with its filters."""
     rows = session.scalars(select(SubscriberRow).order_by(SubscriberRow.address))
-    return [Recipient(r.address, tuple(r.jurisdictions or ()), tuple(r.categories or ())) for r in rows]
+    return [Recipient(r.address, tuple(r.jurisdictions or ()), tuple(r.categories or ()), subscribed=True)
+            for r in rows]
 
 
 def pending(session: Session, recipient: Recipient, since: dt.datetime | None) -> list[ChangeView]:
@@ -131,8 +123,18 @@ def record(engine: Engine, address: str, change_ids: Sequence[int], message_id: 
                         for c in change_ids if c not in already)
 
 
+def unsubscribe_url(template: str | None, *, sender: str, recipient: str) -> str:
+    """The address's unsubscribe link: the template (TRACKER_UNSUBSCRIBE_URL, with {address} for the
+    recipient), or a mail to the sender with the subject 'unsubscribe <address>'."""
+    from urllib.parse import quote
+
+    if not template:
+        return f"mailto:{sender}?subject={quote('unsubscribe ' + recipient, safe='@')}"
+    return template.replace("{address}", quote(recipient, safe="@"))
+
+
 def prepare(engine: Engine, recipient: Recipient, *, sender: str, since: dt.datetime | None, today: dt.date,
-            horizon_days: int = 90) -> Outcome:
+            unsubscribe: str | None = None, horizon_days: int = 90) -> Outcome:
     """Compose one recipient's digest (or find there is nothing to send)."""
     with Session(engine) as session:
         views = pending(session, recipient, since)
@@ -140,19 +142,24 @@ def prepare(engine: Engine, recipient: Recipient, *, sender: str, since: dt.date
             return Outcome(recipient.address, "empty", f"{recipient.address}: nothing new to send")
         soon = upcoming(session, {v.row.jurisdiction for v in views}, today, horizon_days)
         sources = sources_of(session, {v.row.to_id for v in views} | {v.row.from_id for v in views})
-        digest = compose(views, sources=sources, upcoming=soon, today=today, horizon_days=horizon_days)
-    email = build_message(digest, sender=sender, recipient=recipient.address)
+    link = unsubscribe_url(unsubscribe, sender=sender, recipient=recipient.address)
+    digest = compose(views, sources=sources, upcoming=soon, today=today, recipient=recipient, unsubscribe=link,
+                     horizon_days=horizon_days)
+    email = build_message(digest, sender=sender, recipient=recipient.address, unsubscribe=link)
     return Outcome(recipient.address, "ready", "", digest.items, digest, email)
 
 
 def send_all(engine: Engine, recipients: Sequence[Recipient], *, sender: str, since: dt.datetime | None,
-             mailer_factory: Callable[[], object] | None, today: dt.date, dry_run: bool = False) -> list[Outcome]:
+             mailer_factory: Callable[[], object] | None, today: dt.date, dry_run: bool = False,
+             unsubscribe: str | None = None) -> list[Outcome]:
     """Compose and send each recipient's digest; record each one the server accepted. With
-    dry_run, compose only. A failure for one recipient costs the others nothing."""
+    dry_run, compose only. A failure for one recipient costs the others nothing. `unsubscribe` is
+    the template of each message's unsubscribe link (see unsubscribe_url)."""
     check_address(sender)
     for r in recipients:
         check_address(r.address)
-    prepared = [prepare(engine, r, sender=sender, since=since, today=today) for r in recipients]
+    prepared = [prepare(engine, r, sender=sender, since=since, today=today, unsubscribe=unsubscribe)
+                for r in recipients]
     ready = [o for o in prepared if o.status == "ready"]
     if dry_run or not ready:
         for o in ready:

@@ -10,6 +10,17 @@ from dataclasses import dataclass
 from tracker.render import ChangeView, Entry, by_category, entries, environment
 
 @dataclass(frozen=True)
+class Recipient:
+    """An address and the filters its digest applies (empty: everything); `subscribed` when it is
+    on the subscriber list rather than named with --to for one run."""
+
+    address: str
+    jurisdictions: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    subscribed: bool = False
+
+
+@dataclass(frozen=True)
 class Upcoming:
     """A law that takes effect soon, per the newest report of its jurisdiction."""
 
@@ -40,9 +51,39 @@ def subject_line(items: Sequence[Entry]) -> str:
     return f"Regulatory changes: {n} in {places} jurisdiction{'s' if places != 1 else ''} ({span})"
 
 
+def why(recipient: Recipient) -> str:
+    """Why this address gets the digest, in one sentence."""
+    if not recipient.subscribed:
+        return (f"You get this digest because it was sent to {recipient.address} by name (tracker digest --to); "
+                "that address is not on the subscriber list.")
+    places = ", ".join(recipient.jurisdictions) or "every jurisdiction"
+    kinds = ", ".join(recipient.categories) or "every kind"
+    return (f"You get this digest because {recipient.address} is subscribed to material changes in {places} "
+            f"({kinds}).")
+
+
+def how_to_stop(recipient: Recipient, unsubscribe: str | None) -> str:
+    """How to stop getting it, in one sentence: the unsubscribe link the message carries, and the
+    command that takes the address off the list."""
+    from urllib.parse import unquote, urlsplit
+
+    if recipient.subscribed:
+        ask = f"ask whoever runs the tracker to run `tracker unsubscribe {recipient.address}`"
+    else:
+        ask = "ask whoever runs the tracker to stop sending it to this address"
+    if unsubscribe and unsubscribe.startswith("mailto:"):
+        other = f"write to {unquote(urlsplit(unsubscribe).path)} with the subject “unsubscribe”, or "
+    elif unsubscribe:
+        other = f"visit {unsubscribe}, or "
+    else:
+        other = ""
+    return f"To stop it, {other}{ask}."
+
+
 def compose(views: Sequence[ChangeView], *, sources: dict[int, Sequence[str]], upcoming: Sequence[Upcoming],
-            today: dt.date, horizon_days: int = 90) -> Digest:
-    """The digest of these changes. `sources` maps a snapshot id to its numbered
+            today: dt.date, recipient: Recipient, unsubscribe: str | None = None,
+            horizon_days: int = 90) -> Digest:
+    """The digest of these changes for one recipient. `sources` maps a snapshot id to its numbered
     source URLs, so a change's citation numbers are shown as the links the report gave."""
     import css_inline
 
@@ -53,7 +94,8 @@ def compose(views: Sequence[ChangeView], *, sources: dict[int, Sequence[str]], u
         "subject": subject_line(items), "groups": by_category(items),
         "per_place": sorted(per_place.items()), "per_category": sorted(per_category.items()),
         "upcoming": list(upcoming), "horizon_days": horizon_days, "today": today.isoformat(),
-        "total": len(items),
+        "horizon_end": (today + dt.timedelta(days=horizon_days)).isoformat(),
+        "total": len(items), "why": why(recipient), "how_to_stop": how_to_stop(recipient, unsubscribe),
     }
     env = environment()
     inliner = css_inline.CSSInliner(keep_style_tags=True, load_remote_stylesheets=False)

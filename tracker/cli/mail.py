@@ -26,6 +26,10 @@ def digest(
                                                                "smtps://…; default TRACKER_SMTP_URL. The password "
                                                                "comes from TRACKER_SMTP_PASSWORD only.")] = None,
     sender: Annotated[Optional[str], typer.Option("--from", help="Sender address; default TRACKER_MAIL_FROM.")] = None,
+    unsubscribe_url: Annotated[Optional[str], typer.Option(
+        "--unsubscribe-url", help="The unsubscribe link of each message ({address} stands for the recipient); "
+                                  "default TRACKER_UNSUBSCRIBE_URL, else a mail to the sender.",
+        show_default=False)] = None,
     db: DbOption = None,
 ) -> None:
     """Email each recipient the material changes it has not been sent yet, as an HTML digest.
@@ -38,13 +42,14 @@ def digest(
     import datetime as dt
     import os
 
-    from tracker.deliver import Recipient, send_all, subscribers
+    from tracker.deliver import send_all, subscribers
+    from tracker.digest import Recipient
     from tracker.errors import BadValue
-    from tracker.mail import Mailer, check_address, parse_smtp_url
+    from tracker.mail import Mailer, check_address, check_unsubscribe_url, parse_smtp_url
     from tracker.settings import smtp_password
     from tracker.store import parse_instant
 
-    cfg = settings(ctx, db, smtp=smtp, mail_from=sender)
+    cfg = settings(ctx, db, smtp=smtp, mail_from=sender, unsubscribe_url=unsubscribe_url)
     if output is not None and not dry_run:
         raise BadValue("--output goes with --dry-run")
     if output is not None and output.suffix.lower() not in (".eml", ".html", ".htm"):
@@ -55,6 +60,8 @@ def digest(
     if from_addr is None:
         raise BadValue("no sender address: give --from or set TRACKER_MAIL_FROM")
     check_address(from_addr)
+    if cfg.unsubscribe_url:
+        check_unsubscribe_url(cfg.unsubscribe_url)
     cats = categories(category)
     when = parse_instant(since) if since else None
     eng = engine(ctx, db)
@@ -77,7 +84,8 @@ def digest(
         cafile = os.environ.get("TRACKER_SMTP_CAFILE") or None
         factory = lambda: Mailer(target, smtp_password(), timeout=timeout, cafile=cafile)
     outcomes = send_all(eng, recipients, sender=from_addr, since=when, mailer_factory=factory,
-                        today=dt.datetime.now(dt.timezone.utc).date(), dry_run=dry_run)
+                        today=dt.datetime.now(dt.timezone.utc).date(), dry_run=dry_run,
+                        unsubscribe=cfg.unsubscribe_url)
     previews = [o for o in outcomes if o.status == "previewed"]
     if dry_run and output is not None:
         for o in previews:
