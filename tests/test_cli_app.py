@@ -116,3 +116,10 @@ def test_report_text_never_sends_control_characters_to_the_terminal(cli, tmp_pat
     doc = json.loads(cli("show", "Testland", "--format", "json").stdout)
     assert any("\x1b" in reg["name"] for reg in doc["regulators"]), "JSON keeps the data, escaped"
 
+
+def test_the_readme_lists_every_exit_code():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    listed = {int(code) for code in re.findall(r"^\| `(\d+)` \|", readme, flags=re.M)}
+    assert listed == {OK, REFUSED, USAGE, BUG, INTERRUPTED}
