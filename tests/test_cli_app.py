@@ -123,3 +123,30 @@ def test_the_readme_lists_every_exit_code():
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     listed = {int(code) for code in re.findall(r"^\| `(\d+)` \|", readme, flags=re.M)}
     assert listed == {OK, REFUSED, USAGE, BUG, INTERRUPTED}
+
+
+def test_ctrl_c_in_any_command_says_interrupted_and_exits_130(db_url, tmp_path, command_env):
+    import signal
+    import socket
+    import subprocess
+    import sys
+
+    (tmp_path / "a.txt").write_text(report(at="2026-01-01T00:00:00Z"))
+    (tmp_path / "b.txt").write_text(report(at="2026-02-01T00:00:00Z", stance="Crypto trading is banned."))
+    env = command_env(db_url)
+    command = [sys.executable, "-m", "tracker"]
+    assert subprocess.run([*command, "ingest", "-q", str(tmp_path / "a.txt"), str(tmp_path / "b.txt")], env=env,
+                          cwd=tmp_path, capture_output=True, timeout=120).returncode == 0
+    with socket.socket() as silent:  # an SMTP server that accepts the connection and never greets
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        silent.settimeout(60)
+        port = silent.getsockname()[1]
+        proc = subprocess.Popen([*command, "digest", "--to", "a@example.org", "--from", "t@example.org",
+                                 "--smtp", f"smtp://127.0.0.1:{port}"], env=env, cwd=tmp_path,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        conn, _ = silent.accept()
+        with conn:
+            proc.send_signal(signal.SIGINT)
+            _, stderr = proc.communicate(timeout=60)
+    assert (proc.returncode, stderr) == (INTERRUPTED, "Interrupted.\n")

@@ -246,7 +246,8 @@ def test_a_digest_to_an_unknown_jurisdiction_is_refused(cli, quiet_timeline, smt
     url, box = smtp_server
     r = cli("digest", "--smtp", url, "--from", SENDER, "--to", "a@example.org", "-j", "Atlantis")
     assert r.exit_code == 1
-    assert r.stderr.splitlines()[0] == "Error: no snapshots for jurisdiction 'Atlantis'; `tracker list` shows what is stored"
+    assert r.stderr.splitlines()[0] == ("Error: no snapshots for jurisdiction 'Atlantis'; "
+                                        "`tracker list` shows what is stored")
     assert box.messages == []
 
 
@@ -270,7 +271,8 @@ def test_a_subscriber_s_digest_says_why_and_how_to_stop_and_can_be_unsubscribed_
     assert cli("digest", "--smtp", url, "--from", SENDER).exit_code == 0
     msg, text, html = sent_message(box)
     assert msg["List-Unsubscribe"].strip() == "<mailto:tracker@example.org?subject=unsubscribe%20alice@example.org>"
-    why = "You get this digest because alice@example.org is subscribed to material changes in every jurisdiction (stance)."
+    why = ("You get this digest because alice@example.org is subscribed to material changes in every jurisdiction "
+           "(stance).")
     stop = ("To stop it, write to tracker@example.org with the subject “unsubscribe”, or ask whoever runs the tracker "
             "to run `tracker unsubscribe alice@example.org`.")
     assert why in text and stop in text

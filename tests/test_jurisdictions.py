@@ -31,7 +31,8 @@ def test_a_jurisdiction_that_is_no_country_keeps_its_name(name):
     ("AE", "United Arab Emirates"), ("ae", "United Arab Emirates"), ("ARE", "United Arab Emirates"),
     ("JP", "Japan"), ("jpn", "Japan"), ("KZ", "Kazakhstan"), ("GB", "United Kingdom"), ("KY", "Cayman Islands"),
     ("U.A.E.", "United Arab Emirates"), ("U.A.E", "United Arab Emirates"), ("the U.A.E.", "United Arab Emirates"),
-    ("U.S.", "United States"), ("U.S.A.", "United States"), ("U.K.", "United Kingdom"), ("BVI", "Virgin Islands, British"),
+    ("U.S.", "United States"), ("U.S.A.", "United States"), ("U.K.", "United Kingdom"),
+    ("BVI", "Virgin Islands, British"),
 ], ids=lambda v: v)
 def test_iso_codes_and_dotted_forms_name_their_country(written, canonical):
     assert canonical_jurisdiction(written) == canonical

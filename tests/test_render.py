@@ -41,7 +41,8 @@ def test_a_name_and_acronym_change_between_two_reports_is_one_rename_wherever_th
                     evidence="renamed on 1 January 2026")]
     items = entries(views)
     assert [(e.kind, e.change_ids) for e in items] == [("renamed", (1, 3)), ("changed", (2,))]
-    assert describe(items[0]) == "regulator renamed: FIRS → NRS, Federal Inland Revenue Service → Nigeria Revenue Service"
+    assert describe(items[0]) == ("regulator renamed: FIRS → NRS, "
+                                  "Federal Inland Revenue Service → Nigeria Revenue Service")
     assert (items[0].entity, items[0].old, items[0].new) == (
         "Nigeria Revenue Service", "Federal Inland Revenue Service (FIRS)", "Nigeria Revenue Service (NRS)")
     assert items[0].note == "the report says: “renamed on 1 January 2026”"

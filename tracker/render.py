@@ -160,8 +160,8 @@ def _entry(v: ChangeView, sources: dict[int, Sequence[str]] | None) -> Entry:
                      **common)
     value = c.new if c.kind == "added" else c.old
     facts = facts_text(value)
-    return Entry(entity=_named(value) if isinstance(value, dict) else c.entity, old=facts if c.kind == "removed" else "",
-                 new=facts if c.kind == "added" else "", **common)
+    return Entry(entity=_named(value) if isinstance(value, dict) else c.entity,
+                 old=facts if c.kind == "removed" else "", new=facts if c.kind == "added" else "", **common)
 
 
 def _rename(views: Sequence[ChangeView], sources: dict[int, Sequence[str]] | None) -> Entry:
@@ -213,8 +213,9 @@ def describe(e: Entry, *, kind: bool = True) -> str:
     ("**added** law: …" in markdown)."""
     if e.renames:
         pieces = ", ".join(f"{a} → {b}" for a, b in e.renames)
-        verb = "renamed" if e.kind == "renamed" else "name"
-        return f"{e.category} {verb}: {pieces}" if kind or e.kind != "renamed" else f"{e.category}: {pieces}"
+        if e.kind == "renamed":
+            return f"{e.category} renamed: {pieces}" if kind else f"{e.category}: {pieces}"
+        return f"{e.category} name: {pieces}"  # worded differently, not renamed
     if e.kind == "changed":
         if e.category == "stance":
             what = "trading stance"
@@ -262,8 +263,7 @@ def changes_text(views: Sequence[ChangeView], *, color: bool = False, width: int
                 lines = wrap(describe(e) + ("" if e.material else " [not material]"), f"    {sign} ", " " * 6)
                 if color:
                     lines = [paint(line, "dim") if not e.material else line for line in lines]
-                    lines[0] = lines[0].replace(f"    {sign} ", "    " + paint(sign, "renamed" if e.kind == "renamed"
-                                                                               else e.kind) + " ", 1)
+                    lines[0] = lines[0].replace(f"    {sign} ", f"    {paint(sign, e.kind)} ", 1)
                 out.extend(lines)
                 if e.note:
                     out.extend(paint(line, "dim") for line in wrap(e.note, " " * 6, " " * 8))

@@ -18,7 +18,8 @@ def ingest(
                                                             "the same jurisdiction, topic and instant.")] = False,
     include: Annotated[Optional[list[str]], typer.Option(
         "--include", help="In folders, take the files matching this glob (repeatable, any case; a pattern with a "
-                          "/ matches from the folder's top, as in .gitignore). Default: *.txt and *.md.", show_default=False)] = None,
+                          "/ matches from the folder's top, as in .gitignore). Default: *.txt and *.md.",
+        show_default=False)] = None,
     exclude: Annotated[Optional[list[str]], typer.Option(
         "--exclude", help="In folders, pass over the files and folders matching this glob (repeatable).",
         show_default=False)] = None,
