@@ -86,6 +86,12 @@ def tracker_env(db: str | None = None, env: dict | None = None) -> dict:
     return full_env
 
 
+@pytest.fixture
+def command_env():
+    """The environment function for spawning the real command line (see tracker_env)."""
+    return tracker_env
+
+
 def run_tracker(*args: str, db: str | None = None, cwd: Path | None = None, env: dict | None = None,
                 timeout: float = 120) -> subprocess.CompletedProcess:
     """Run the real command line in a subprocess."""
@@ -100,6 +106,38 @@ def tracker(db_url, tmp_path):
         kw.setdefault("cwd", tmp_path)
         return run_tracker(*args, db=db_url, **kw)
     return run
+
+
+def _in_process(tmp_path, monkeypatch, db_url: str | None):
+    from typer.testing import CliRunner
+
+    from tracker.cli.app import app
+
+    runner = CliRunner()
+    monkeypatch.chdir(tmp_path)
+
+    def run(*args: str, input: str | bytes | None = None, env: dict | None = None):
+        full: dict = {k: None for k in os.environ if k.startswith("TRACKER_")}
+        full.update({"NO_COLOR": "1", "COLUMNS": "200", "TRACKER_SNAPSHOTS_DIR": ""})
+        if db_url:
+            full["TRACKER_DATABASE_URL"] = db_url
+        full.update(env or {})
+        return runner.invoke(app, list(args), input=input, env=full, prog_name="tracker")
+    return run
+
+
+@pytest.fixture
+def cli(db_url, tmp_path, monkeypatch):
+    """The command line run in-process (typer's CliRunner) on the test database, from a scratch
+    directory, with none of the caller's TRACKER_* settings, no colour and no snapshot JSON unless
+    asked. Returns a function of the arguments giving click's Result (exit_code, stdout, stderr)."""
+    return _in_process(tmp_path, monkeypatch, db_url)
+
+
+@pytest.fixture
+def bare_cli(tmp_path, monkeypatch):
+    """The command line run in-process as `cli` runs it, but with no database configured."""
+    return _in_process(tmp_path, monkeypatch, None)
 
 
 class Mailbox:

@@ -27,10 +27,12 @@ def snapshot_count(tracker) -> int:
 def test_ingest_stores_a_folder_and_says_so(tracker, corpus):
     r = tracker("ingest", str(corpus))
     assert r.returncode == 0, r.stderr
-    assert r.stderr.strip().splitlines()[-1] == "23 stored, 0 replaced, 0 already stored, 0 refused"
+    assert r.stderr.strip().splitlines()[-1] == ("23 stored, 0 replaced, 0 already stored, 0 refused, "
+                                                 "1 skipped by pattern")  # truth.json
     again = tracker("ingest", str(corpus))
     assert again.returncode == 0
-    assert again.stderr.strip().splitlines()[-1] == "0 stored, 0 replaced, 23 already stored, 0 refused"
+    assert again.stderr.strip().splitlines()[-1] == ("0 stored, 0 replaced, 23 already stored, 0 refused, "
+                                                     "1 skipped by pattern")
 
 
 BAD = {
@@ -129,8 +131,7 @@ def test_show_json_per_contract_and_as_of(tracker, corpus):
 def test_show_of_an_unknown_jurisdiction_is_one_line(tracker):
     r = tracker("show", "Atlantis")
     assert r.returncode == 1
-    assert r.stderr == "Error: no snapshots for jurisdiction 'Atlantis' (canonical name: 'Atlantis'); " \
-                       "`tracker list` shows what is stored\n"
+    assert r.stderr == "Error: no snapshots for jurisdiction 'Atlantis'; `tracker list` shows what is stored\n"
 
 
 def test_diff_json_per_contract(tracker, corpus):

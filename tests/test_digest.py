@@ -1,6 +1,8 @@
 """Emailed digests against a real SMTP server on 127.0.0.1: content, escaping, delivery state."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from reports import report
@@ -152,7 +154,7 @@ def test_subscribers_get_their_own_filtered_digest(tracker, smtp_server, timelin
     url, box = smtp_server
     assert tracker("subscribe", "laws@example.org", "--category", "law").returncode == 0
     assert tracker("subscribe", "all@example.org", "--jurisdiction", "Testland").returncode == 0
-    assert tracker("subscribe", "elsewhere@example.org", "--jurisdiction", "Japan").returncode == 0
+    assert tracker("subscribe", "elsewhere@example.org", "--jurisdiction", "Japan", "--allow-new").returncode == 0
     listed = tracker("subscribers", "--format", "json").stdout
     assert '"laws@example.org"' in listed
     r = run_digest(tracker, url)
@@ -196,3 +198,133 @@ def test_dry_run_writes_a_preview_and_records_nothing(tracker, smtp_server, time
     assert (b"multipart/alternative" in body) if suffix == ".eml" else body.startswith(b"<!DOCTYPE html>")
     assert box.messages == []
     assert run_digest(tracker, url, "--to", "alice@example.org").stderr.strip() == "alice@example.org: sent 3 change(s)"
+
+
+def ingest_texts(cli, tmp_path, **texts: str) -> None:
+    paths = []
+    for name, body in texts.items():
+        (tmp_path / f"{name}.txt").write_text(body)
+        paths.append(str(tmp_path / f"{name}.txt"))
+    r = cli("ingest", "-q", *paths)
+    assert r.exit_code == 0, r.stderr
+
+
+@pytest.fixture
+def quiet_timeline(cli, tmp_path):
+    """Two Testland reports whose only change is the trading stance, and no law taking effect soon."""
+    ingest_texts(cli, tmp_path, a=report(at="2026-01-01T00:00:00Z"),
+                 b=report(at="2026-02-01T00:00:00Z", stance="Crypto trading is banned."))
+
+
+def test_subscribing_to_a_jurisdiction_the_database_does_not_know_is_refused_with_the_nearest(cli, corpus):
+    assert cli("ingest", "-q", str(corpus / "kazakhstan_2025-10-21.txt")).exit_code == 0
+    r = cli("subscribe", "x@example.org", "-j", "Kazahkstan")
+    assert r.exit_code == 1
+    assert r.stderr == ("Error: no snapshots for jurisdiction 'Kazahkstan'; did you mean 'Kazakhstan'? "
+                        "(--allow-new subscribes to it before its first report)\n")
+    assert cli("subscribers", "--format", "json").stdout.strip() == '{\n  "subscribers": []\n}'
+
+
+def test_a_subscription_by_code_keeps_the_jurisdiction_s_name(cli, corpus):
+    assert cli("ingest", "-q", str(corpus / "kazakhstan_2025-10-21.txt")).exit_code == 0
+    r = cli("subscribe", "x@example.org", "-j", "KZ", "-c", "Law")
+    assert (r.exit_code, r.stderr) == (0, "x@example.org subscribed to Kazakhstan (law)\n")
+
+
+def test_allow_new_subscribes_before_the_first_report_and_the_digest_follows(cli, tmp_path, smtp_server):
+    url, box = smtp_server
+    r = cli("subscribe", "early@example.org", "-j", "testland", "--allow-new")
+    assert (r.exit_code, r.stderr) == (0, "early@example.org subscribed to testland\n")
+    ingest_texts(cli, tmp_path, a=report(at="2026-01-01T00:00:00Z"),
+                 b=report(at="2026-02-01T00:00:00Z", stance="Crypto trading is banned."))
+    sent = cli("digest", "--smtp", url, "--from", SENDER)
+    assert (sent.exit_code, sent.stderr) == (0, "early@example.org: sent 1 change(s)\n")
+    assert [to for to, _ in box.messages] == [["early@example.org"]]
+
+
+def test_a_digest_to_an_unknown_jurisdiction_is_refused(cli, quiet_timeline, smtp_server):
+    url, box = smtp_server
+    r = cli("digest", "--smtp", url, "--from", SENDER, "--to", "a@example.org", "-j", "Atlantis")
+    assert r.exit_code == 1
+    assert r.stderr.splitlines()[0] == ("Error: no snapshots for jurisdiction 'Atlantis'; "
+                                        "`tracker list` shows what is stored")
+    assert box.messages == []
+
+
+def test_digest_filters_without_to_are_refused_rather_than_ignored(cli, quiet_timeline, smtp_server):
+    url, _ = smtp_server
+    r = cli("digest", "--smtp", url, "--from", SENDER, "-c", "law")
+    assert (r.exit_code, r.stderr) == (
+        1, "Error: --jurisdiction and --category go with --to (subscribers have their own filters)\n")
+
+
+def sent_message(box):
+    ((_, msg),) = box.parsed()
+    return (msg, msg.get_body(preferencelist=("plain",)).get_content(),
+            msg.get_body(preferencelist=("html",)).get_content())
+
+
+def test_a_subscriber_s_digest_says_why_and_how_to_stop_and_can_be_unsubscribed_from(cli, quiet_timeline,
+                                                                                     smtp_server):
+    url, box = smtp_server
+    assert cli("subscribe", "alice@example.org", "-c", "stance").exit_code == 0
+    assert cli("digest", "--smtp", url, "--from", SENDER).exit_code == 0
+    msg, text, html = sent_message(box)
+    assert msg["List-Unsubscribe"].strip() == "<mailto:tracker@example.org?subject=unsubscribe%20alice@example.org>"
+    why = ("You get this digest because alice@example.org is subscribed to material changes in every jurisdiction "
+           "(stance).")
+    stop = ("To stop it, write to tracker@example.org with the subject “unsubscribe”, or ask whoever runs the tracker "
+            "to run `tracker unsubscribe alice@example.org`.")
+    assert why in text and stop in text
+    assert why in html and stop in html
+
+
+def test_an_addressed_digest_says_it_was_sent_by_name(cli, quiet_timeline, smtp_server):
+    url, box = smtp_server
+    r = cli("digest", "--smtp", url, "--from", SENDER, "--to", "bob@example.org",
+            "--unsubscribe-url", "https://intranet.example.org/unsubscribe?who={address}")
+    assert r.exit_code == 0, r.stderr
+    msg, text, _ = sent_message(box)
+    assert msg["List-Unsubscribe"].strip() == "<https://intranet.example.org/unsubscribe?who=bob@example.org>"
+    assert ("You get this digest because it was sent to bob@example.org by name (tracker digest --to); "
+            "that address is not on the subscriber list.") in text
+    assert "visit https://intranet.example.org/unsubscribe?who=bob@example.org, or" in text
+
+
+@pytest.mark.parametrize("link", ["javascript:alert(1)", "https://example.org/u?a=1\r\nBcc: eve@example.org",
+                                  "https://example.org/{who}"], ids=["scheme", "line-break", "placeholder"])
+def test_an_unusable_unsubscribe_link_is_refused_before_anything_is_sent(cli, quiet_timeline, smtp_server, link):
+    url, box = smtp_server
+    r = cli("digest", "--smtp", url, "--from", SENDER, "--to", "bob@example.org", "--unsubscribe-url", link)
+    assert r.exit_code == 1
+    assert r.stderr.splitlines()[0] == (f"Error: {link!r} is not a usable unsubscribe link: give a mailto: or "
+                                        "https:// URL without spaces")
+    assert box.messages == []
+
+
+def test_a_digest_with_nothing_taking_effect_soon_says_so_in_a_whole_sentence(cli, quiet_timeline, smtp_server):
+    import datetime as dt
+
+    url, box = smtp_server
+    assert cli("digest", "--smtp", url, "--from", SENDER, "--to", "bob@example.org").exit_code == 0
+    _, text, html = sent_message(box)
+    today = dt.datetime.now(dt.timezone.utc).date()
+    sentence = (f"No law in the latest reports of these jurisdictions takes effect between {today.isoformat()} and "
+                f"{(today + dt.timedelta(days=90)).isoformat()}.")
+    assert sentence in text and sentence in html
+    assert "Nothing the latest reports date" not in text + html
+
+
+def test_a_digest_uses_words_and_lists_a_rename_once(cli, corpus, smtp_server):
+    url, box = smtp_server
+    assert cli("ingest", "-q", *map(str, sorted(corpus.glob("nigeria_*.txt")))).exit_code == 0
+    r = cli("digest", "--smtp", url, "--from", SENDER, "--to", "bob@example.org", "--since", "2026-02-01",
+            "--jurisdiction", "NG", "-c", "regulator", "-c", "law")
+    assert r.exit_code == 0, r.stderr
+    msg, text, html = sent_message(box)
+    assert "regulator renamed: FIRS → NRS, Federal Inland Revenue Service → Nigeria Revenue Service" in text
+    assert "status: adopted → in force" in text
+    assert re.search(r'<span class="old"[^>]*>Federal Inland Revenue Service \(FIRS\)</span> → '
+                     r'<span class="new"[^>]*>Nigeria Revenue Service \(NRS\)</span>', html)
+    assert msg["Subject"].startswith("Regulatory changes: 4 in 1 jurisdiction")
+    assert r.stderr == "bob@example.org: sent 4 change(s)\n"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tracker.jurisdictions import canonical_jurisdiction
+from tracker.jurisdictions import canonical_jurisdiction, closest
 
 
 @pytest.mark.parametrize("written,canonical", [
@@ -25,3 +25,33 @@ def test_country_names_people_write(written, canonical):
 @pytest.mark.parametrize("name", ["European Union", "Dubai International Financial Centre", "Testland"])
 def test_a_jurisdiction_that_is_no_country_keeps_its_name(name):
     assert canonical_jurisdiction(f"  {name} ") == name
+
+
+@pytest.mark.parametrize("written,canonical", [
+    ("AE", "United Arab Emirates"), ("ae", "United Arab Emirates"), ("ARE", "United Arab Emirates"),
+    ("JP", "Japan"), ("jpn", "Japan"), ("KZ", "Kazakhstan"), ("GB", "United Kingdom"), ("KY", "Cayman Islands"),
+    ("U.A.E.", "United Arab Emirates"), ("U.A.E", "United Arab Emirates"), ("the U.A.E.", "United Arab Emirates"),
+    ("U.S.", "United States"), ("U.S.A.", "United States"), ("U.K.", "United Kingdom"),
+    ("BVI", "Virgin Islands, British"),
+], ids=lambda v: v)
+def test_iso_codes_and_dotted_forms_name_their_country(written, canonical):
+    assert canonical_jurisdiction(written) == canonical
+
+
+@pytest.mark.parametrize("written,canonical", [
+    ("EU", "European Union"), ("E.U.", "European Union"), ("the EU", "European Union"),
+    ("the European Union", "European Union"), ("DIFC", "Dubai International Financial Centre"),
+    ("ADGM", "Abu Dhabi Global Market"), ("AIFC", "Astana International Financial Centre"), ("XK", "Kosovo"),
+], ids=lambda v: v)
+def test_jurisdictions_that_are_no_country_have_their_short_names(written, canonical):
+    assert canonical_jurisdiction(written) == canonical
+
+
+@pytest.mark.parametrize("name", ["St. Lucia", "Inc.", "Mr. Smith's Island"])
+def test_a_dotted_word_that_is_no_abbreviation_is_left_alone(name):
+    assert canonical_jurisdiction(name) == name.rstrip(".")
+
+
+def test_the_nearest_name_is_offered_only_when_it_is_near():
+    assert closest("Kazahkstan", ["Japan", "Kazakhstan", "Testland"]) == "Kazakhstan"
+    assert closest("Atlantis", ["Japan", "Kazakhstan", "Testland"]) is None

@@ -52,4 +52,28 @@ def test_folders_are_searched_recursively_for_reports_but_not_their_readme(tmp_p
     (tmp_path / "sub").mkdir()
     for name in ("a.txt", "sub/b.md", "README.md", "notes.pdf", ".hidden.txt"):
         (tmp_path / name).write_text("x")
-    assert [p.name for p in expand_paths([tmp_path])] == ["a.txt", "b.md"]
+    found = expand_paths([tmp_path])
+    assert [p.name for p in found.files] == ["a.txt", "b.md"]
+    assert found.skipped == 2  # README.md and notes.pdf; hidden files are not looked at
+
+
+FOLDER = ["a.txt", "b.MD", "notes.md", "drafts/c.txt", "drafts/deep/d.md", "x/drafts/e.txt", "data.csv",
+          "r.report", "LICENSE.txt", ".git/config.txt", "sub/.hidden.md"]
+
+
+@pytest.mark.parametrize("include,exclude,taken,skipped", [
+    ((), (), ["a.txt", "b.MD", "notes.md", "drafts/c.txt", "drafts/deep/d.md", "x/drafts/e.txt"], 3),
+    (("*.report",), (), ["r.report"], 8),
+    ((), ("notes.md",), ["a.txt", "b.MD", "drafts/c.txt", "drafts/deep/d.md", "x/drafts/e.txt"], 4),
+    ((), ("drafts",), ["a.txt", "b.MD", "notes.md"], 6),
+    ((), ("drafts/*",), ["a.txt", "b.MD", "notes.md", "x/drafts/e.txt"], 5),
+    (("*.txt",), ("x/*",), ["a.txt", "drafts/c.txt"], 7),
+], ids=["default", "include", "exclude-file", "exclude-folder", "exclude-slash", "both"])
+def test_folder_patterns_choose_the_reports_and_count_what_they_pass_over(tmp_path, include, exclude, taken,
+                                                                         skipped):
+    for name in FOLDER:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    found = expand_paths([tmp_path], **({"include": include} if include else {}), exclude=exclude)
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in found.files) == sorted(taken)
+    assert found.skipped == skipped

@@ -205,14 +205,38 @@ def _safe(url: str) -> str:
         return "(unparseable URL)"
 
 
-def open_database(url: str, *, migrate: bool = True) -> Engine:
-    """Open the database at `url`, creating and migrating it to head on first use."""
+def _sqlite_file(url: str) -> Path | None:
+    """The file a SQLite URL names, or None for another dialect or an in-memory database."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        parsed = make_url(url)
+    except Exception:
+        return None
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def open_database(url: str, *, migrate: bool = True, create: bool = True) -> Engine:
+    """Open the database at `url`, migrating it to head on first use. Without `create`, a database
+    that does not exist yet (no SQLite file, no tracker schema) is refused rather than made."""
+    missing = DatabaseError(f"no tracker database at {_safe(url)}: `tracker ingest REPORT...` or "
+                            "`tracker db upgrade` creates one")
+    path = _sqlite_file(url)
+    if not create and path is not None and (not path.is_file() or path.stat().st_size == 0):
+        raise missing
     engine = make_engine(url)
     try:
-        if migrate and _current_revision(engine) != SCHEMA_HEAD:
+        current = _current_revision(engine)
+        if not create and current is None:
+            engine.dispose()
+            raise missing
+        if migrate and current != SCHEMA_HEAD:
             upgrade(engine)
     except DatabaseError:
         raise
     except Exception as exc:
+        engine.dispose()
         raise DatabaseError(f"cannot open database {_safe(url)}: {str(exc).splitlines()[0]}") from None
     return engine

@@ -10,27 +10,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import delete, exists, or_, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, aliased, undefer
 
 from tracker.db import ChangeRow, DeliveryRow, SnapshotRow, SubscriberRow
-from tracker.digest import Digest, Upcoming, compose
+from tracker.digest import Digest, Recipient, Upcoming, compose
 from tracker.errors import BadValue, DeliveryFailed
 from tracker.jurisdictions import jurisdiction_key
 from tracker.mail import build_message, check_address
 from tracker.model import CATEGORIES
 from tracker.render import ChangeView
-from tracker.store import CHANGE_FIELDS
-
-
-@dataclass(frozen=True)
-class Recipient:
-    """An address and the filters its digest applies (empty: everything)."""
-
-    address: str
-    jurisdictions: tuple[str, ...] = ()
-    categories: tuple[str, ...] = ()
+from tracker.store import CHANGE_FIELDS, sources_of
 
 
 @dataclass
@@ -75,7 +66,8 @@ def unsubscribe(session: Session, address: str) -> bool:
 def subscribers(session: Session) -> list[Recipient]:
     """Every subscriber with its filters."""
     rows = session.scalars(select(SubscriberRow).order_by(SubscriberRow.address))
-    return [Recipient(r.address, tuple(r.jurisdictions or ()), tuple(r.categories or ())) for r in rows]
+    return [Recipient(r.address, tuple(r.jurisdictions or ()), tuple(r.categories or ()), subscribed=True)
+            for r in rows]
 
 
 def pending(session: Session, recipient: Recipient, since: dt.datetime | None) -> list[ChangeView]:
@@ -86,8 +78,9 @@ def pending(session: Session, recipient: Recipient, since: dt.datetime | None) -
     stmt = (select(*CHANGE_FIELDS, older.generated_at.label("from_at"))
             .join(older, ChangeRow.from_id == older.id)
             .join(newer, ChangeRow.to_id == newer.id).where(ChangeRow.material.is_(True)))
-    if recipient.jurisdictions:
-        stmt = stmt.where(newer.jurisdiction_key.in_([jurisdiction_key(j) for j in recipient.jurisdictions]))
+    if recipient.jurisdictions:  # by the name's key, or as stored before this version knew the name
+        stmt = stmt.where(or_(newer.jurisdiction_key.in_([jurisdiction_key(j) for j in recipient.jurisdictions]),
+                              newer.jurisdiction.in_(recipient.jurisdictions)))
     if recipient.categories:
         stmt = stmt.where(ChangeRow.category.in_(recipient.categories))
     if since is not None:
@@ -121,14 +114,6 @@ def upcoming(session: Session, places: set[str], today: dt.date, days: int) -> l
     return sorted(out, key=lambda u: (u.effective_date, u.jurisdiction, u.name))
 
 
-def sources_of(session: Session, ids: set[int]) -> dict[int, list[str]]:
-    """The numbered source URLs each of these snapshots listed."""
-    if not ids:
-        return {}
-    rows = session.scalars(select(SnapshotRow).options(undefer(SnapshotRow.data)).where(SnapshotRow.id.in_(ids)))
-    return {r.id: list(r.data.get("sources") or []) for r in rows}
-
-
 def record(engine: Engine, address: str, change_ids: Sequence[int], message_id: str) -> None:
     """Remember that the server accepted these changes for this address."""
     with Session(engine) as session, session.begin():
@@ -138,8 +123,18 @@ def record(engine: Engine, address: str, change_ids: Sequence[int], message_id: 
                         for c in change_ids if c not in already)
 
 
+def unsubscribe_url(template: str | None, *, sender: str, recipient: str) -> str:
+    """The address's unsubscribe link: the template (TRACKER_UNSUBSCRIBE_URL, with {address} for the
+    recipient), or a mail to the sender with the subject 'unsubscribe <address>'."""
+    from urllib.parse import quote
+
+    if not template:
+        return f"mailto:{sender}?subject={quote('unsubscribe ' + recipient, safe='@')}"
+    return template.replace("{address}", quote(recipient, safe="@"))
+
+
 def prepare(engine: Engine, recipient: Recipient, *, sender: str, since: dt.datetime | None, today: dt.date,
-            horizon_days: int = 90) -> Outcome:
+            unsubscribe: str | None = None, horizon_days: int = 90) -> Outcome:
     """Compose one recipient's digest (or find there is nothing to send)."""
     with Session(engine) as session:
         views = pending(session, recipient, since)
@@ -147,19 +142,24 @@ def prepare(engine: Engine, recipient: Recipient, *, sender: str, since: dt.date
             return Outcome(recipient.address, "empty", f"{recipient.address}: nothing new to send")
         soon = upcoming(session, {v.row.jurisdiction for v in views}, today, horizon_days)
         sources = sources_of(session, {v.row.to_id for v in views} | {v.row.from_id for v in views})
-        digest = compose(views, sources=sources, upcoming=soon, today=today, horizon_days=horizon_days)
-    email = build_message(digest, sender=sender, recipient=recipient.address)
-    return Outcome(recipient.address, "ready", "", len(views), digest, email)
+    link = unsubscribe_url(unsubscribe, sender=sender, recipient=recipient.address)
+    digest = compose(views, sources=sources, upcoming=soon, today=today, recipient=recipient, unsubscribe=link,
+                     horizon_days=horizon_days)
+    email = build_message(digest, sender=sender, recipient=recipient.address, unsubscribe=link)
+    return Outcome(recipient.address, "ready", "", digest.items, digest, email)
 
 
 def send_all(engine: Engine, recipients: Sequence[Recipient], *, sender: str, since: dt.datetime | None,
-             mailer_factory: Callable[[], object] | None, today: dt.date, dry_run: bool = False) -> list[Outcome]:
+             mailer_factory: Callable[[], object] | None, today: dt.date, dry_run: bool = False,
+             unsubscribe: str | None = None) -> list[Outcome]:
     """Compose and send each recipient's digest; record each one the server accepted. With
-    dry_run, compose only. A failure for one recipient costs the others nothing."""
+    dry_run, compose only. A failure for one recipient costs the others nothing. `unsubscribe` is
+    the template of each message's unsubscribe link (see unsubscribe_url)."""
     check_address(sender)
     for r in recipients:
         check_address(r.address)
-    prepared = [prepare(engine, r, sender=sender, since=since, today=today) for r in recipients]
+    prepared = [prepare(engine, r, sender=sender, since=since, today=today, unsubscribe=unsubscribe)
+                for r in recipients]
     ready = [o for o in prepared if o.status == "ready"]
     if dry_run or not ready:
         for o in ready:

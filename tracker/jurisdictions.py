@@ -1,13 +1,16 @@
-"""One canonical name per jurisdiction, however a report spells it.
+"""One canonical name per jurisdiction, however a report or a user spells it.
 
 ISO 3166 (pycountry) gives the official, short and common names and the codes; the names people
 actually write that ISO lacks (common English forms, former names, local names) are listed here.
-A jurisdiction that is no country (the EU, a free zone) keeps the name the report gives it.
+Dotted forms ("U.A.E.") count as the letters they abbreviate, and a whole name that is an ISO
+alpha-2 or alpha-3 code ("AE", "JPN") names its country. A jurisdiction that is no country has
+its own short table (the EU, financial free zones); any other keeps the name the report gives it.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 # name as people write it -> ISO 3166 alpha-2; only what pycountry's own names do not cover
@@ -23,7 +26,7 @@ _WRITTEN = {
     "democratic republic of the congo": "CD", "republic of the congo": "CG", "congo-brazzaville": "CG",
     "congo-kinshasa": "CD", "east timor": "TL", "the bahamas": "BS", "the gambia": "GM",
     "the philippines": "PH", "hong kong sar": "HK", "macau": "MO", "zaire": "CD", "ceylon": "LK",
-    "persia": "IR", "siam": "TH", "kampuchea": "KH", "rhodesia": "ZW", "nur-sultan": "KZ",
+    "persia": "IR", "siam": "TH", "kampuchea": "KH", "rhodesia": "ZW", "nur-sultan": "KZ", "bvi": "VG",
     # local names
     "deutschland": "DE", "espana": "ES", "brasil": "BR", "nippon": "JP", "nihon": "JP", "italia": "IT",
     "osterreich": "AT", "schweiz": "CH", "suisse": "CH", "sverige": "SE", "norge": "NO", "suomi": "FI",
@@ -40,11 +43,48 @@ _CANONICAL_OVERRIDE = {"TR": "Turkey", "CZ": "Czechia", "RU": "Russia", "KR": "S
                        "PS": "Palestine", "VA": "Vatican City", "BN": "Brunei", "FM": "Micronesia",
                        "MK": "North Macedonia"}
 
+# jurisdictions that are no country (nor an ISO 3166 territory), by canonical name, with the other
+# names and abbreviations they go by
+_NOT_COUNTRIES = {
+    "European Union": ("EU", "the EU", "the European Union"),
+    "Kosovo": ("XK", "Republic of Kosovo"),
+    "Dubai International Financial Centre": ("DIFC",),
+    "Abu Dhabi Global Market": ("ADGM",),
+    "Astana International Financial Centre": ("AIFC",),
+    "Qatar Financial Centre": ("QFC",),
+    "Labuan": ("Labuan IBFC", "Labuan International Business and Financial Centre"),
+}
+
+# "U.A.E.", "U.S", "e.u." : single letters each followed by a dot (a last one may have lost it)
+_DOTTED = re.compile(r"\b(?:[^\W\d_]\.){2,}|\b(?:[^\W\d_]\.)+[^\W\d_]\b")
+
+
+def _undot(text: str) -> str:
+    return _DOTTED.sub(lambda m: m.group().replace(".", ""), text)
+
 
 def _key(name: str) -> str:
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+    text = unicodedata.normalize("NFKD", _undot(name)).encode("ascii", "ignore").decode().casefold()
     text = re.sub(r"[^a-z0-9 ,-]+", " ", text)
     return re.sub(r"\s+", " ", text).strip(" ,-")
+
+
+@lru_cache(maxsize=1)
+def _codes() -> dict[str, str]:
+    """ISO alpha-2 and alpha-3 codes, lower case, to alpha-2; only ever matched against a whole name."""
+    import pycountry
+
+    out = {}
+    for c in pycountry.countries:
+        out[c.alpha_2.casefold()] = c.alpha_2
+        out[c.alpha_3.casefold()] = c.alpha_2
+    return out
+
+
+@lru_cache(maxsize=1)
+def _others() -> dict[str, str]:
+    """Every name of a jurisdiction that is no country, by key, to its canonical name."""
+    return {_key(n): canonical for canonical, names in _NOT_COUNTRIES.items() for n in (canonical, *names)}
 
 
 @lru_cache(maxsize=1)
@@ -74,6 +114,8 @@ def _country_code(tidy: str) -> str | None:
     for candidate in (key, re.sub(r"^the ", "", key), re.sub(r"^(republic|kingdom|state) of ", "", key)):
         if candidate in by_name:
             return by_name[candidate]
+    if len(key) in (2, 3) and key not in _others():
+        return _codes().get(key)
     return None
 
 
@@ -82,20 +124,15 @@ def is_country(name: str) -> bool:
     return _country_code(re.sub(r"\s+", " ", name).strip(" .,:;-*#\"'")) is not None
 
 
-# Jurisdictions that are no country, as people write them -> their canonical name.
-_NOT_COUNTRIES = {"eu": "European Union", "the eu": "European Union", "european union": "European Union",
-                  "the european union": "European Union", "e u": "European Union", "eea": "European Economic Area",
-                  "european economic area": "European Economic Area"}
-
-
 def canonical_jurisdiction(name: str) -> str:
-    """The canonical name of a jurisdiction ('UAE' -> 'United Arab Emirates', 'EU' -> 'European
-    Union'); a name that is no country is returned tidied but as given."""
-    tidy = re.sub(r"\s+", " ", name).strip(" .,:;-*#\"'")
-    if (other := _NOT_COUNTRIES.get(_key(tidy))) is not None:
-        return other
+    """The canonical name of a jurisdiction ('UAE' -> 'United Arab Emirates'); a name that is no
+    country is returned tidied but as given."""
+    tidy = re.sub(r"\s+", " ", name).strip(" ,:;-*#\"'").lstrip(".")
+    tidy = tidy if _DOTTED.fullmatch(tidy) else tidy.rstrip(".")
     code = _country_code(tidy)
-    return _index()[1][code] if code else tidy
+    if code:
+        return _index()[1][code]
+    return _others().get(_key(tidy), tidy.rstrip("."))
 
 
 def jurisdiction_key(name: str) -> str:
@@ -117,3 +154,13 @@ def find_country(text: str) -> tuple[int, int] | None:
             if key in by_name and (len(key) > 3 or written.isupper()):
                 return start, end
     return None
+
+
+def closest(name: str, choices: Iterable[str], cutoff: float = 75) -> str | None:
+    """The choice nearest a mistyped name ('Kazahkstan' -> 'Kazakhstan', 'licencing' -> 'licensing'),
+    or None when none is near: the one "did you mean" of the tracker."""
+    from rapidfuzz import fuzz, process, utils
+
+    hit = process.extractOne(name, list(choices), scorer=fuzz.WRatio, processor=utils.default_process,
+                             score_cutoff=cutoff)
+    return hit[0] if hit else None

@@ -72,8 +72,24 @@ def parse_smtp_url(url: str) -> SmtpTarget:
                       user=unquote(parts.username) if parts.username else None)
 
 
-def build_message(digest: Digest, *, sender: str, recipient: str) -> EmailMessage:
-    """A multipart/alternative message (text first, then HTML) with UTF-8 headers, Date and Message-ID."""
+def check_unsubscribe_url(url: str) -> str:
+    """A mailto: or http(s) link (or link template, {address} standing for the recipient) fit for a
+    List-Unsubscribe header, or BadValue naming it: no whitespace, control character or angle
+    bracket can break out of the header."""
+    value = url.strip()
+    try:
+        parts = urlsplit(value.replace("{address}", "x@example.org"))
+    except ValueError:
+        parts = urlsplit("")
+    if (parts.scheme not in ("mailto", "https", "http") or not (parts.netloc or parts.path)
+            or re.search(r"[\s<>\x00-\x1f\x7f]", value) or len(value) > 900 or "{" in parts.geturl()):
+        raise BadValue(f"{url!r} is not a usable unsubscribe link: give a mailto: or https:// URL without spaces")
+    return value
+
+
+def build_message(digest: Digest, *, sender: str, recipient: str, unsubscribe: str | None = None) -> EmailMessage:
+    """A multipart/alternative message (text first, then HTML) with UTF-8 headers, Date, Message-ID
+    and, given a link, List-Unsubscribe (RFC 2369)."""
     sender, recipient = check_address(sender), check_address(recipient)
     msg = EmailMessage()
     msg["Subject"] = digest.subject
@@ -82,6 +98,8 @@ def build_message(digest: Digest, *, sender: str, recipient: str) -> EmailMessag
     msg["Date"] = formatdate(localtime=False, usegmt=True)
     msg["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
     msg["Auto-Submitted"] = "auto-generated"
+    if unsubscribe:
+        msg["List-Unsubscribe"] = f"<{check_unsubscribe_url(unsubscribe)}>"
     msg.set_content(digest.text, subtype="plain", charset="utf-8")
     msg.add_alternative(digest.html, subtype="html", charset="utf-8")
     return msg

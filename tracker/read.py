@@ -2,26 +2,57 @@
 from __future__ import annotations
 
 import codecs
-import re
 import hashlib
+import os
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from tracker.errors import ReportRejected
 
 MAX_BYTES = 5 * 1024 * 1024
-REPORT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
+# which files of a folder are reports, unless --include says otherwise
+DEFAULT_INCLUDE = ("*.txt", "*.md")
 # a folder's own documentation is not a report
 _NOT_REPORTS = re.compile(r"^(readme|license|licence|changelog|contributing|notice|authors)\b", re.I)
+STDIN_NAME = "<stdin>"
 
 
 @dataclass(frozen=True)
 class RawReport:
-    """A report's bytes decoded: the text verbatim and the SHA-256 of the bytes."""
+    """A report's bytes decoded: the text verbatim, the SHA-256 of the bytes, and the name it goes
+    by in messages (its path, or <stdin>)."""
 
     path: Path
     text: str
     sha256: str
+    name: str = ""
+
+    @property
+    def label(self) -> str:
+        """How messages name the report."""
+        return self.name or str(self.path)
+
+    @property
+    def source_name(self) -> str:
+        """The file name stored with the snapshot."""
+        return self.name or self.path.name
+
+
+@dataclass(frozen=True)
+class Piped:
+    """A report's bytes as read from standard input."""
+
+    data: bytes
+    name: str = STDIN_NAME
+
+
+def read_source(source: Path | Piped) -> RawReport:
+    """Read a report file, or decode a report piped in."""
+    if isinstance(source, Piped):
+        return raw_report(source.data, Path("-"), name=source.name)
+    return read_report(source)
 
 
 def read_report(path: Path, max_bytes: int = MAX_BYTES) -> RawReport:
@@ -36,15 +67,21 @@ def read_report(path: Path, max_bytes: int = MAX_BYTES) -> RawReport:
             data = fh.read(max_bytes + 1)
     except OSError as exc:
         raise ReportRejected(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    return raw_report(data, path, max_bytes=max_bytes)
+
+
+def raw_report(data: bytes, path: Path, *, name: str = "", max_bytes: int = MAX_BYTES) -> RawReport:
+    """A report from bytes already read (a file's, or standard input's as `name`), or ReportRejected."""
+    label = name or str(path)
     if len(data) > max_bytes:
-        raise ReportRejected(f"{path}: over the {max_bytes:,}-byte limit for a report")
+        raise ReportRejected(f"{label}: over the {max_bytes:,}-byte limit for a report")
     if not data.strip():
-        raise ReportRejected(f"{path}: the file is empty")
-    text = decode(data, path)
-    return RawReport(path=path, text=text, sha256=hashlib.sha256(data).hexdigest())
+        raise ReportRejected(f"{label}: the file is empty" if not name else f"{label}: no report given (empty input)")
+    text = decode(data, label)
+    return RawReport(path=path, text=text, sha256=hashlib.sha256(data).hexdigest(), name=name)
 
 
-def decode(data: bytes, path: Path) -> str:
+def decode(data: bytes, path: Path | str) -> str:
     """UTF-8 (with or without BOM), or UTF-16/32 when a BOM says so; anything else is refused,
     since a guessed legacy encoding would store garbled names."""
     for bom, codec in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
@@ -67,21 +104,60 @@ def decode(data: bytes, path: Path) -> str:
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 
 
-def _text_only(text: str, path: Path) -> str:
+def _text_only(text: str, path: Path | str) -> str:
     controls = len(_CONTROL.findall(text))
     if controls > max(8, len(text) // 200):
         raise ReportRejected(f"{path}: is a binary file, not a text report")
     return text
 
 
-def expand_paths(paths: list[Path]) -> list[Path]:
-    """Files as given, and the report files inside folders (recursively), in a stable order."""
+@dataclass(frozen=True)
+class Found:
+    """The report files that paths name, and how many files of their folders were passed over."""
+
+    files: list[Path]
+    skipped: int = 0
+
+
+def _matches(rel: PurePosixPath, pattern: str) -> bool:
+    """A glob against a path inside a folder, case-insensitively, as .gitignore reads one: a pattern
+    with no slash matches a name at any depth ('notes.md'), one with a slash the whole path from
+    the folder's top ('drafts/*.md')."""
+    pat = PurePosixPath(pattern.strip("/").casefold())
+    path = PurePosixPath(str(rel).casefold())
+    return path.match(str(pat)) and ("/" not in pattern.strip("/") or len(pat.parts) == len(path.parts))
+
+
+def _walk_visible(folder: Path):
+    """os.walk without hidden files and folders; the caller may prune the folder list it is given."""
+    for top, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        yield top, dirs, [n for n in files if not n.startswith(".")]
+
+
+def expand_paths(paths: Sequence[Path], *, include: Sequence[str] = DEFAULT_INCLUDE,
+                 exclude: Sequence[str] = ()) -> Found:
+    """Files as given, and inside folders (recursively, in a stable order) the files that match an
+    `include` pattern and no `exclude` pattern; an excluded folder is passed over whole. A folder's
+    README, LICENSE and the like are never reports; hidden files and folders are not looked at."""
     out: list[Path] = []
+    skipped = 0
     for p in paths:
-        if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in REPORT_SUFFIXES
-                              and not _NOT_REPORTS.match(f.name)
-                              and not any(part.startswith(".") for part in f.relative_to(p).parts)))
-        else:
+        if not p.is_dir():
             out.append(p)
-    return list(dict.fromkeys(out))
+            continue
+        found = []
+        for folder, dirs, files in _walk_visible(p):
+            here = PurePosixPath(Path(folder).relative_to(p).as_posix())
+            for d in [d for d in dirs if any(_matches(here / d, pat) for pat in exclude)]:
+                dirs.remove(d)  # an excluded folder is passed over whole, its files counted as skipped
+                skipped += sum(len(names) for _, _, names in _walk_visible(Path(folder) / d))
+            for name in files:
+                rel = here / name
+                if (any(_matches(rel, pat) for pat in include) and not any(_matches(rel, pat) for pat in exclude)
+                        and not _NOT_REPORTS.match(name)):
+                    found.append(Path(folder) / name)
+                else:
+                    skipped += 1
+        out.extend(sorted(found))
+    return Found(list(dict.fromkeys(out)), skipped)

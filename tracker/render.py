@@ -13,9 +13,9 @@ from itertools import groupby
 from tracker.db import SnapshotRow
 from tracker.store import change_document, iso
 
-_ANSI = {"added": "\033[32m", "removed": "\033[31m", "changed": "\033[33m", "bold": "\033[1m", "dim": "\033[2m",
-         "reset": "\033[0m"}
-_SIGN = {"added": "+", "removed": "-", "changed": "~"}
+_ANSI = {"added": "\033[32m", "removed": "\033[31m", "changed": "\033[33m", "renamed": "\033[33m",
+         "bold": "\033[1m", "dim": "\033[2m", "reset": "\033[0m"}
+_SIGN = {"added": "+", "removed": "-", "changed": "~", "renamed": "~"}
 
 
 @dataclass(frozen=True)
@@ -31,44 +31,95 @@ class ChangeView:
         return {**change_document(self.row, self.from_at), "change_id": self.row.id}
 
 
-def value_text(v: object) -> str:
-    """A change's old or new value in words."""
+# The CONTRACT's vocabularies as a person reads them (JSON keeps the CONTRACT's words).
+WORDS = {
+    "status": {"draft": "draft", "adopted": "adopted", "in_force": "in force", "repealed": "repealed",
+               "unknown": "status unknown"},
+    "trading": {"legal_regulated": "legal, regulated", "legal_unregulated": "legal, unregulated",
+                "restricted": "restricted", "banned": "banned", "unclear": "unclear"},
+}
+NOT_STATED = "not stated"
+
+
+def words(field: str, value: object) -> str:
+    """A vocabulary value in words ('in_force' -> 'in force'); anything else as value_text gives it."""
+    return WORDS[field].get(value, str(value)) if field in WORDS and isinstance(value, str) else value_text(value)
+
+
+def value_text(v: object, field: str | None = None) -> str:
+    """A change's old or new value in words; a law's or regulator's facts as one phrase."""
+    if field is not None:
+        return words(field, v) if v is not None else NOT_STATED
     if v is None:
         return "none"
     if isinstance(v, dict):
-        bits = [str(v.get("name") or "")]
-        if v.get("acronym"):
-            bits.append(f"({v['acronym']})")
-        if v.get("effective_date"):
-            bits.append(f"effective {v['effective_date']}")
-        if v.get("status"):
-            bits.append(f"[{v['status']}]")
-        return " ".join(b for b in bits if b)
+        head = " ".join(str(x) for x in (v.get("name") or "", f"({v['acronym']})" if v.get("acronym") else "") if x)
+        tail = facts_text(v)
+        return f"{head} — {tail}" if head and tail else head or tail
     if isinstance(v, bool):
         return "yes" if v else "no"
     return str(v)
 
 
 def facts_text(v: object) -> str:
-    """An added or removed entity's facts without its name (the name is shown beside them)."""
-    return value_text({**v, "name": ""}).strip() if isinstance(v, dict) else ""
+    """An added or removed law's facts without its name: 'effective 2026-07-11, adopted'."""
+    if not isinstance(v, dict):
+        return ""
+    bits = []
+    if v.get("effective_date"):
+        bits.append(f"effective {v['effective_date']}")
+    if v.get("status"):
+        bits.append(words("status", v["status"]))
+    return ", ".join(bits)
 
 
-def describe(c: Any) -> str:
-    """One line of plain words for a change."""
-    if c.kind == "changed":
-        what = f"{c.category} {c.entity}" if c.category != "stance" else "trading stance"
-        field = f" {c.field.replace('_', ' ')}" if c.field and c.field not in (c.entity, "trading") else ""
-        line = f"{what}{field}: {value_text(c.old)} → {value_text(c.new)}"
-        if c.refinement:
-            line += " (date made more precise)"
-        return line
-    value = c.new if c.kind == "added" else c.old
-    detail = facts_text(value)
-    line = f"{c.category} {c.kind}: {c.entity}"
-    if detail and detail != c.entity:
-        line += f" — {detail}"
-    return line
+def _named(v: object) -> str:
+    """A law's or regulator's name with its acronym: 'Nigeria Revenue Service (NRS)'."""
+    if not isinstance(v, dict):
+        return str(v or "")
+    return f"{v.get('name') or ''}" + (f" ({v['acronym']})" if v.get("acronym") else "")
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A citation number of the report, with the source URL the report gave for it (if a safe one)."""
+
+    n: int
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One item of a changelog as a person reads it: a stored change, or a rename (its name and
+    acronym changes) as one. Values are already in words; every string is report text, unescaped."""
+
+    jurisdiction: str
+    topic: str
+    from_at: dt.datetime
+    to_at: dt.datetime
+    category: str
+    kind: str  # added, removed, changed or renamed
+    entity: str  # the regulator, law or requirement (its new name, for a rename)
+    field: str | None = None  # what changed, in words, for `changed`
+    old: str = ""  # the value before, in words ('' for an addition)
+    new: str = ""  # the value after, in words ('' for a removal)
+    material: bool = True
+    refinement: bool = False
+    renames: tuple[tuple[str, str], ...] = ()  # (old, new) acronym and name, for a rename
+    note: str = ""
+    citations: tuple[Citation, ...] = ()
+    change_ids: tuple[int, ...] = ()
+
+
+def safe_url(url: str) -> str | None:
+    """A report's source URL if it is a plain http(s) link, else None (never a javascript: link)."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
 
 
 def note(c: Any) -> str:
@@ -88,24 +139,134 @@ def _short(text: str, n: int = 200) -> str:
     return text if len(text) <= n else text[: n - 1].rsplit(" ", 1)[0] + "…"
 
 
-def changes_text(views: Sequence[ChangeView], *, color: bool = False) -> str:
-    """The changelog for a terminal: by jurisdiction and topic, then by report date."""
+def _citations(rows: Sequence[Any], sources: dict[int, Sequence[str]] | None) -> tuple[Citation, ...]:
+    out: dict[int, Citation] = {}
+    for c in rows:
+        urls = (sources or {}).get(c.from_id if c.kind == "removed" else c.to_id, ())
+        for n in c.citations or ():
+            if n not in out:
+                out[n] = Citation(n, safe_url(urls[n - 1]) if 0 < n <= len(urls) else None)
+    return tuple(out.values())
+
+
+def _entry(v: ChangeView, sources: dict[int, Sequence[str]] | None) -> Entry:
+    c = v.row
+    common = dict(jurisdiction=c.jurisdiction, topic=c.topic, from_at=v.from_at, to_at=c.to_generated_at,
+                  category=c.category, kind=c.kind, material=c.material, refinement=c.refinement,
+                  note=note(c), citations=_citations([c], sources), change_ids=(c.id,))
+    if c.kind == "changed":
+        field = None if c.field in (c.entity, "trading") else (c.field or "").replace("_", " ")
+        return Entry(entity=c.entity, field=field, old=value_text(c.old, c.field), new=value_text(c.new, c.field),
+                     **common)
+    value = c.new if c.kind == "added" else c.old
+    facts = facts_text(value)
+    return Entry(entity=_named(value) if isinstance(value, dict) else c.entity,
+                 old=facts if c.kind == "removed" else "", new=facts if c.kind == "added" else "", **common)
+
+
+def _rename(views: Sequence[ChangeView], sources: dict[int, Sequence[str]] | None) -> Entry:
+    """A name change and the acronym change beside it, as one item."""
+    rows = [v.row for v in views]
+    by_field = {c.field: c for c in rows}
+    name, acronym = by_field["name"], by_field.get("acronym")
+    old = {"name": name.old, "acronym": acronym.old if acronym else None}
+    new = {"name": name.new, "acronym": acronym.new if acronym else None}
+    pairs = ([(value_text(acronym.old, "acronym"), value_text(acronym.new, "acronym"))] if acronym else [])
+    pairs.append((str(name.old), str(name.new)))
+    material = any(c.material for c in rows)
+    evidence = name.evidence if material else None
+    return Entry(jurisdiction=name.jurisdiction, topic=name.topic, from_at=views[0].from_at,
+                 to_at=name.to_generated_at, category=name.category, kind="renamed" if material else "changed",
+                 entity=str(name.new) if material else name.entity, field="name", old=_named(old),
+                 new=_named(new), material=material, renames=tuple(pairs),
+                 note=f"the report says: “{_short(evidence)}”" if evidence else "",
+                 citations=_citations(rows, sources), change_ids=tuple(c.id for c in rows))
+
+
+def entries(views: Sequence[ChangeView], sources: dict[int, Sequence[str]] | None = None) -> list[Entry]:
+    """The changelog's items in order: one per change, but one per rename of a regulator or law
+    (its name and acronym changes between the same two reports). `sources` maps a snapshot id to
+    the source URLs it numbered, so citations can link to them."""
+    slots: list[tuple[bool, list[ChangeView]]] = []
+    names: dict[tuple, list[ChangeView]] = {}
+    for v in views:
+        c = v.row
+        if c.kind == "changed" and c.field in ("name", "acronym") and c.category in ("regulator", "law"):
+            key = (c.from_id, c.to_id, c.category, c.entity_key)
+            if key not in names:
+                names[key] = []
+                slots.append((True, names[key]))
+            names[key].append(v)
+        else:
+            slots.append((False, [v]))
+    out: list[Entry] = []
+    for naming, group in slots:
+        if naming and any(v.row.field == "name" for v in group):
+            out.append(_rename(group, sources))
+        else:
+            out.extend(_entry(v, sources) for v in group)
+    return out
+
+
+def describe(e: Entry, *, kind: bool = True) -> str:
+    """One line of plain words for a changelog item; without `kind` the verb is left to the caller
+    ("**added** law: …" in markdown)."""
+    if e.renames:
+        pieces = ", ".join(f"{a} → {b}" for a, b in e.renames)
+        if e.kind == "renamed":
+            return f"{e.category} renamed: {pieces}" if kind else f"{e.category}: {pieces}"
+        return f"{e.category} name: {pieces}"  # worded differently, not renamed
+    if e.kind == "changed":
+        if e.category == "stance":
+            what = "trading stance"
+        elif e.field == "name":
+            what = f"{e.category}"
+        else:
+            what = f"{e.category} {e.entity}"
+        line = f"{what}{' ' + e.field if e.field else ''}: {e.old} → {e.new}"
+        return line + (" (date made more precise)" if e.refinement else "")
+    facts = e.new if e.kind == "added" else e.old
+    head = f"{e.category} {e.kind}" if kind else e.category
+    return f"{head}: {e.entity}" + (f" — {facts}" if facts else "")
+
+
+def _by_report(items: Sequence[Entry]):
+    """Items by jurisdiction and topic, then by the pair of reports they come from."""
+    for (j, t), group in groupby(items, key=lambda e: (e.jurisdiction, e.topic)):
+        yield j, t, [(to_at, from_at, list(pair))
+                     for (to_at, from_at), pair in groupby(group, key=lambda e: (e.to_at, e.from_at))]
+
+
+def changes_text(views: Sequence[ChangeView], *, color: bool = False, width: int | None = None) -> str:
+    """The changelog for a terminal: by jurisdiction and topic, then by report date, each item
+    wrapped to `width` with its continuation lines indented."""
+    import textwrap
+
     def paint(s: str, k: str) -> str:
         return f"{_ANSI[k]}{s}{_ANSI['reset']}" if color else s
+
+    def wrap(text: str, indent: str, rest: str) -> list[str]:
+        if not width:
+            return [indent + text]
+        return textwrap.wrap(text, width=width, initial_indent=indent, subsequent_indent=rest,
+                             break_long_words=False, break_on_hyphens=False) or [indent]
+
     if not views:
-        return "No changes."
+        return "No changes.\n"
     out: list[str] = []
-    for (j, t), group in groupby(views, key=lambda v: (v.row.jurisdiction, v.row.topic)):
+    for j, t, pairs in _by_report(entries(views)):
         out.append(paint(f"{j} — {t}", "bold"))
-        for (to_at, from_at), pair in groupby(group, key=lambda v: (v.row.to_generated_at, v.from_at)):
+        for to_at, from_at, items in pairs:
             out.append(f"  {to_at:%Y-%m-%d} (since the report of {from_at:%Y-%m-%d})")
-            for v in pair:
-                c = v.row
-                flag = "" if c.material else paint(" [not material]", "dim")
-                out.append("    " + paint(_SIGN[c.kind], c.kind) + " " + describe(c) + flag)
-                extra = note(c)
-                if extra:
-                    out.append("      " + paint(extra, "dim"))
+            for e in items:
+                sign = _SIGN[e.kind]
+                lines = wrap(describe(e) + ("" if e.material else " [not material]"), f"    {sign} ", " " * 6)
+                if color:
+                    lines = [paint(line, "dim") if not e.material else line for line in lines]
+                    lines[0] = lines[0].replace(f"    {sign} ", f"    {paint(sign, e.kind)} ", 1)
+                out.extend(lines)
+                if e.note:
+                    out.extend(paint(line, "dim") for line in wrap(e.note, " " * 6, " " * 8))
         out.append("")
     return "\n".join(out).rstrip() + "\n"
 
@@ -115,17 +276,15 @@ def changes_markdown(views: Sequence[ChangeView]) -> str:
     if not views:
         return "No changes.\n"
     out: list[str] = []
-    for (j, t), group in groupby(views, key=lambda v: (v.row.jurisdiction, v.row.topic)):
+    for j, t, pairs in _by_report(entries(views)):
         out.append(f"## {_md(j)} — {_md(t)}\n")
-        for (to_at, from_at), pair in groupby(group, key=lambda v: (v.row.to_generated_at, v.from_at)):
+        for to_at, from_at, items in pairs:
             out.append(f"### {to_at:%Y-%m-%d} (since {from_at:%Y-%m-%d})\n")
-            for v in pair:
-                c = v.row
-                flag = "" if c.material else " *(not material)*"
-                line = f"- **{c.kind}** {_md(describe(c))}{flag}"
-                extra = note(c)
-                if extra:
-                    line += f" — _{_md(extra)}_"
+            for e in items:
+                flag = "" if e.material else " *(not material)*"
+                line = f"- **{e.kind}** {_md(describe(e, kind=False))}{flag}"
+                if e.note:
+                    line += f" — _{_md(e.note)}_"
                 out.append(line)
             out.append("")
     return "\n".join(out)
@@ -152,26 +311,33 @@ def environment():
     env = Environment(loader=FileSystemLoader(str(resource_dir("templates"))),
                       autoescape=select_autoescape(["html", "htm", "xml", "j2"], default_for_string=True),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(describe=describe, note=note, value_text=value_text, facts_text=facts_text)
+    env.globals.update(describe=describe, words=words)
     return env
 
 
-def grouped(views: Sequence[ChangeView]) -> list[dict]:
-    """Changes nested by jurisdiction and topic, then by category, for the templates."""
-    order = {"stance": 0, "regulator": 1, "law": 2, "licensing": 3, "other": 4}
+CATEGORY_ORDER = ("stance", "regulator", "law", "licensing", "other")
+
+
+def by_category(items: Sequence[Entry]) -> list[dict]:
+    """Items nested by jurisdiction and topic, then by category, for the digest."""
     out = []
-    for (j, t), group in groupby(views, key=lambda v: (v.row.jurisdiction, v.row.topic)):
-        items = sorted(group, key=lambda v: (order.get(v.row.category, 9), v.row.to_generated_at))
-        cats = [{"category": cat, "changes": list(vs)}
-                for cat, vs in groupby(items, key=lambda v: v.row.category)]
+    for (j, t), group in groupby(items, key=lambda e: (e.jurisdiction, e.topic)):
+        ordered = sorted(group, key=lambda e: (CATEGORY_ORDER.index(e.category), e.to_at))
+        cats = [{"category": cat, "entries": list(es)} for cat, es in groupby(ordered, key=lambda e: e.category)]
         out.append({"jurisdiction": j, "topic": t, "categories": cats,
-                    "count": sum(len(c["changes"]) for c in cats)})
+                    "count": sum(len(c["entries"]) for c in cats)})
     return out
 
 
-def changes_html(views: Sequence[ChangeView], *, title: str) -> str:
-    """The changelog as a standalone HTML page (every piece of report text escaped)."""
-    return environment().get_template("changes.html").render(title=title, groups=grouped(views))
+def changes_html(views: Sequence[ChangeView], *, title: str, sources: dict[int, Sequence[str]] | None = None) -> str:
+    """The changelog as a standalone HTML page, grouped like the text (by jurisdiction, then by
+    report date), old → new styled as in the digest, citations linked to the report's sources.
+    Every piece of report text is escaped."""
+    items = entries(views, sources)
+    groups = [{"jurisdiction": j, "topic": t, "count": sum(len(es) for _, _, es in pairs),
+               "reports": [{"to_at": to_at, "from_at": from_at, "entries": es} for to_at, from_at, es in pairs]}
+              for j, t, pairs in _by_report(items)]
+    return environment().get_template("changes.html").render(title=title, groups=groups, total=len(items))
 
 
 def snapshot_dict(row: SnapshotRow) -> dict:
@@ -187,7 +353,7 @@ def snapshot_text(row: SnapshotRow) -> str:
     """A snapshot for a terminal."""
     d = row.data
     lines = [f"{row.jurisdiction} — {row.topic}", f"report of {iso(row.generated_at)} (snapshot {row.id})", ""]
-    lines.append(f"Trading stance: {d['stance']['trading']}")
+    lines.append(f"Trading stance: {words('trading', d['stance']['trading'])}")
     lic = d["licensing"]
     req = {True: "required", False: "not required", None: "not stated"}[lic.get("required")]
     lines += ["", f"Regulators ({len(d['regulators'])}):"]
@@ -195,11 +361,25 @@ def snapshot_text(row: SnapshotRow) -> str:
         lines.append(f"  - {r['name']}" + (f" ({r['acronym']})" if r.get("acronym") else ""))
     lines += ["", f"Laws ({len(d['laws'])}):"]
     for x in d["laws"]:
-        lines.append(f"  - {x['name']}: {x['status']}" + (f", effective {x['effective_date']}" if x.get("effective_date") else ""))
+        lines.append(f"  - {x['name']}: {words('status', x['status'])}"
+                     + (f", effective {x['effective_date']}" if x.get("effective_date") else ""))
     lines += ["", f"Licensing: {req}"]
     for r in lic.get("requirements", []):
         lines.append(f"  - {r}")
     return "\n".join(lines) + "\n"
+
+
+def snapshots_table(rows: Sequence[SnapshotRow]) -> str:
+    """The stored snapshots as aligned columns under a header row."""
+    header = ("ID", "JURISDICTION", "TOPIC", "GENERATED", "FILE")
+    table = [(str(r.id), r.jurisdiction, r.topic, iso(r.generated_at), r.source_name) for r in rows]
+    widths = [max(len(row[i]) for row in (header, *table)) for i in range(len(header) - 1)]
+
+    def line(row: tuple[str, ...]) -> str:
+        cells = [row[0].rjust(widths[0]), *(cell.ljust(w) for cell, w in zip(row[1:-1], widths[1:]))]
+        return "  ".join([*cells, row[-1]]).rstrip()
+
+    return "\n".join(line(row) for row in (header, *table)) + "\n"
 
 
 def dumps(data: object) -> str:

@@ -17,10 +17,11 @@ class Settings:
     snapshots_dir: Path | None = Path("snapshots")
     smtp_url: str | None = None
     mail_from: str | None = None
+    unsubscribe_url: str | None = None  # a link template, {address} standing for the recipient
 
 
 def load_settings(*, db: str | None = None, snapshots_dir: str | None = None, smtp: str | None = None,
-                  mail_from: str | None = None) -> Settings:
+                  mail_from: str | None = None, unsubscribe_url: str | None = None) -> Settings:
     """Settings from options (given first) and the TRACKER_* environment."""
     env = os.environ
     snaps = snapshots_dir if snapshots_dir is not None else env.get("TRACKER_SNAPSHOTS_DIR", "snapshots")
@@ -29,7 +30,8 @@ def load_settings(*, db: str | None = None, snapshots_dir: str | None = None, sm
         url = f"sqlite:///{url}"
     return Settings(database_url=url, snapshots_dir=Path(snaps) if snaps else None,
                     smtp_url=smtp or env.get("TRACKER_SMTP_URL") or None,
-                    mail_from=mail_from or env.get("TRACKER_MAIL_FROM") or None)
+                    mail_from=mail_from or env.get("TRACKER_MAIL_FROM") or None,
+                    unsubscribe_url=unsubscribe_url or env.get("TRACKER_UNSUBSCRIBE_URL") or None)
 
 
 def smtp_password() -> str | None:

@@ -14,7 +14,7 @@ from tracker import changelog
 from tracker.changelog import change_document, iso  # noqa: F401  (re-exported for readers)
 from tracker.db import ChangeRow, SnapshotRow
 from tracker.errors import DuplicateSnapshot, NotFound
-from tracker.jurisdictions import canonical_jurisdiction, jurisdiction_key
+from tracker.jurisdictions import canonical_jurisdiction, closest, jurisdiction_key
 from tracker.model import Snapshot
 
 
@@ -80,6 +80,8 @@ def store_snapshot(session: Session, snap: Snapshot, *, raw_text: str, sha256: s
         SnapshotRow.jurisdiction_key == jkey, SnapshotRow.topic_key == tkey, SnapshotRow.generated_at == at)).first()
     outcome = "new"
     deliveries = changelog.Deliveries()
+    if clash is not None and same_report(clash, snap, raw_text):
+        return Stored("unchanged", clash.id, clash.jurisdiction, clash.topic, iso(clash.generated_at))
     if clash is not None:
         if not replace:
             raise DuplicateSnapshot(
@@ -98,6 +100,16 @@ def store_snapshot(session: Session, snap: Snapshot, *, raw_text: str, sha256: s
     return Stored(outcome, row.id, snap.jurisdiction, snap.topic, snap.generated_at)
 
 
+def _normalised(text: str) -> str:
+    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def same_report(row: SnapshotRow, snap: Snapshot, raw_text: str) -> bool:
+    """Whether a stored snapshot is this report saved again: the same text once the byte-order mark
+    and line ends are set aside (the encoding is gone once decoded), or the same parsed snapshot."""
+    return _normalised(row.raw_text) == _normalised(raw_text) or row.data == snap.to_dict()
+
+
 def recompute_timeline(session: Session, jkey: str, tkey: str) -> None:
     """Recompute every pair of one timeline (after a reparse)."""
     lock_timeline(session, jkey, tkey)
@@ -114,14 +126,22 @@ def suspect_categories(session: Session, snapshot_id: int) -> list[str]:
 
 
 def resolve_jurisdiction(session: Session, name: str) -> tuple[str, str]:
-    """(key, display name) of a stored jurisdiction, found by any name it goes by."""
+    """(key, display name) of a stored jurisdiction, found by any name or code it goes by; NotFound
+    names the nearest stored one when the name looks mistyped."""
     key = jurisdiction_key(name)
     row = session.execute(select(SnapshotRow.jurisdiction_key, SnapshotRow.jurisdiction)
                           .where(SnapshotRow.jurisdiction_key == key).limit(1)).first()
-    if row is None:
-        raise NotFound(f"no snapshots for jurisdiction {name!r} (canonical name: {canonical_jurisdiction(name)!r}); "
-                       "`tracker list` shows what is stored")
-    return row[0], row[1]
+    if row is not None:
+        return row[0], row[1]
+    known = dict(session.execute(select(SnapshotRow.jurisdiction_key, SnapshotRow.jurisdiction).distinct()).all())
+    for stored_key, display in known.items():  # stored before this version knew the name
+        if jurisdiction_key(display) == key:
+            return stored_key, display
+    canonical = canonical_jurisdiction(name)
+    said = f"{name!r}" + (f" ({canonical})" if canonical != name.strip() else "")
+    hint = closest(canonical, sorted(set(known.values())))
+    raise NotFound(f"no snapshots for jurisdiction {said}; "
+                   + (f"did you mean {hint!r}?" if hint else "`tracker list` shows what is stored"))
 
 
 def find_snapshot(session: Session, jurisdiction: str, *, topic: str | None = None,
@@ -155,7 +175,7 @@ class ChangeQuery:
 
     since: dt.datetime | None = None
     until: dt.datetime | None = None
-    jurisdiction: str | None = None
+    jurisdictions: tuple[str, ...] = ()  # any name each goes by
     topic: str | None = None
     categories: tuple[str, ...] = ()
     include_immaterial: bool = False
@@ -164,11 +184,12 @@ class ChangeQuery:
 def _change_filter(session: Session, q: ChangeQuery, stmt):
     from sqlalchemy.orm import aliased
 
-    if q.jurisdiction or q.topic:
+    if q.jurisdictions or q.topic:
         newer = aliased(SnapshotRow)
         stmt = stmt.join(newer, ChangeRow.to_id == newer.id)
-        if q.jurisdiction:
-            stmt = stmt.where(newer.jurisdiction_key == resolve_jurisdiction(session, q.jurisdiction)[0])
+        if q.jurisdictions:
+            keys = {resolve_jurisdiction(session, j)[0] for j in q.jurisdictions}
+            stmt = stmt.where(newer.jurisdiction_key.in_(sorted(keys)))
         if q.topic:
             stmt = stmt.where(newer.topic_key == topic_key(q.topic))
     if q.since is not None:
@@ -213,3 +234,11 @@ def change_documents(session: Session, q: ChangeQuery) -> list[str]:
     """The stored JSON object of each change the query selects, with its change_id, in order."""
     stmt = _change_filter(session, q, select(ChangeRow.id, ChangeRow.doc))
     return ['{"change_id":%d,%s' % (i, doc[1:]) for i, doc in session.execute(stmt)]
+
+
+def sources_of(session: Session, ids: set[int]) -> dict[int, list[str]]:
+    """The numbered source URLs each of these snapshots listed."""
+    if not ids:
+        return {}
+    rows = session.execute(select(SnapshotRow.id, SnapshotRow.data).where(SnapshotRow.id.in_(sorted(ids))))
+    return {i: list((data or {}).get("sources") or []) for i, data in rows}

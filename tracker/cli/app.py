@@ -6,28 +6,79 @@ import sys
 from typing import Annotated, Optional
 
 import typer
+from typer.core import TyperGroup
 
 from tracker.cli import ingest as ingest_cmds
 from tracker.cli import mail as mail_cmds
 from tracker.cli import query as query_cmds
-from tracker.cli.common import DbOption
+from tracker.cli.common import BUG, INTERRUPTED, REFUSED, DbOption, err
 
-app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False,
+
+class TrackerGroup(TyperGroup):
+    """The root command: whatever the user got wrong becomes one `Error: …` line on stderr and an
+    exit code from the README's table, never a traceback or a boxed panel."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, False, **extra)
+        except typer.TyperException as exc:  # a command line that does not parse
+            ctx = getattr(exc, "ctx", None)
+            if type(exc).__name__ == "NoArgsIsHelpError":
+                sys.stdout.write(exc.format_message() + "\n")
+            else:
+                err(f"Error: {exc.format_message()}")
+                if ctx is not None:
+                    err(f"Try '{ctx.command_path} --help' for help.")
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            err("Aborted.")
+            sys.exit(REFUSED)
+        sys.exit(code if isinstance(code, int) else 0)
+
+    def invoke(self, ctx: typer.Context):
+        from tracker.errors import TrackerError
+
+        try:
+            return super().invoke(ctx)
+        except TrackerError as exc:
+            err(f"Error: {exc}")
+            raise typer.Exit(REFUSED) from None
+        except KeyboardInterrupt:
+            err("Interrupted.")
+            raise typer.Exit(INTERRUPTED) from None
+        except (typer.Exit, typer.Abort, typer.TyperException, BrokenPipeError):
+            raise
+        except Exception as exc:  # a bug: one line for the user; TRACKER_DEBUG=1 shows the traceback
+            if os.environ.get("TRACKER_DEBUG"):
+                raise
+            first = str(exc).splitlines()[0] if str(exc) else ""
+            err(f"Error: unexpected {type(exc).__name__}: {first} (a bug in the tracker; "
+                "TRACKER_DEBUG=1 shows where)")
+            raise typer.Exit(BUG) from None
+
+
+app = typer.Typer(cls=TrackerGroup, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Keep a versioned history of regulatory overview reports and learn what changed.",
                   context_settings={"help_option_names": ["-h", "--help"]})
 db_app = typer.Typer(no_args_is_help=True, help="Database maintenance.")
 app.add_typer(db_app, name="db")
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from tracker import __version__
+
+        sys.stdout.write(f"tracker {__version__}\n")
+        raise typer.Exit()
+
+
 @app.callback()
 def _root(ctx: typer.Context, db: DbOption = None,
-          version: Annotated[Optional[bool], typer.Option("--version", help="Print the version and exit.",
-                                                          is_eager=True)] = None) -> None:
+          version: Annotated[Optional[bool], typer.Option(
+              "--version", help="Print the version and exit.", is_eager=True, callback=_print_version)] = None) -> None:
     """Keep a versioned history of regulatory overview reports and learn what changed."""
-    if version:
-        from tracker import __version__
-        typer.echo(__version__)
-        raise typer.Exit()
     ctx.obj = {"db": db}
 
 
@@ -45,19 +96,5 @@ app.command("subscribers")(mail_cmds.subscribers)
 
 
 def main() -> None:
-    """Run the CLI; the tracker's own errors become one line on stderr and exit 1."""
-    from tracker.errors import TrackerError
-
-    try:
-        app()
-    except TrackerError as exc:
-        sys.stderr.write(f"Error: {exc}\n")
-        sys.exit(1)
-    except KeyboardInterrupt:
-        sys.stderr.write("Interrupted.\n")
-        sys.exit(130)
-    except Exception as exc:  # never a traceback for the user; TRACKER_DEBUG=1 shows it
-        if os.environ.get("TRACKER_DEBUG"):
-            raise
-        sys.stderr.write(f"Error: unexpected {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}\n")
-        sys.exit(2)
+    """Run the CLI (the console script's entry point)."""
+    app(prog_name="tracker")

@@ -7,65 +7,92 @@ from typing import Annotated, Optional
 
 import typer
 
-from tracker.cli.common import DbOption, engine, err, settings
+from tracker.cli.common import INTERRUPTED, REFUSED, DbOption, engine, err, settings, terminal_safe
 
 
 def ingest(
     ctx: typer.Context,
-    paths: Annotated[list[Path], typer.Argument(help="Report files, or folders to search recursively.",
-                                                show_default=False)],
+    paths: Annotated[list[Path], typer.Argument(help="Report files, folders to search recursively, or - to read "
+                                                     "one report from standard input.", show_default=False)],
     replace: Annotated[bool, typer.Option("--replace", help="Replace a different report already stored for "
                                                             "the same jurisdiction, topic and instant.")] = False,
+    include: Annotated[Optional[list[str]], typer.Option(
+        "--include", help="In folders, take the files matching this glob (repeatable, any case; a pattern with a "
+                          "/ matches from the folder's top, as in .gitignore). Default: *.txt and *.md.",
+        show_default=False)] = None,
+    exclude: Annotated[Optional[list[str]], typer.Option(
+        "--exclude", help="In folders, pass over the files and folders matching this glob (repeatable).",
+        show_default=False)] = None,
     snapshots_dir: Annotated[Optional[str], typer.Option(
         "--snapshots-dir", help="Where to write each snapshot as JSON ('' for nowhere). "
                                 "Default: TRACKER_SNAPSHOTS_DIR, else ./snapshots.", show_default=False)] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Report refusals only.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing unless a report is refused.")] = False,
     db: DbOption = None,
 ) -> None:
     """Parse reports into dated snapshots, store them, and record what changed.
 
     Each file is stored in its own transaction; a refused file is named on stderr with the
-    reason and stores nothing. Ingesting the same content twice stores it once.
+    reason and stores nothing. Ingesting the same content twice stores it once. Exit 0 when every
+    report was stored or already there, 1 when any was refused, 130 when interrupted.
 
-    Example: tracker ingest reports/kazakhstan_2026-04-11.txt reports/
+    Example: tracker ingest --exclude 'drafts/*' reports/kazakhstan_2026-04-11.txt reports/
     """
     from tracker.pipeline import ingest as run
-    from tracker.read import expand_paths
+    from tracker.read import DEFAULT_INCLUDE, MAX_BYTES, Piped, expand_paths
 
     cfg = settings(ctx, db, snapshots_dir=snapshots_dir)
-    files = expand_paths(paths)
-    if not files:
-        err("Error: no report files found in " + ", ".join(map(str, paths)))
-        raise typer.Exit(1)
-    eng = engine(ctx, db)
+    found = expand_paths([p for p in paths if str(p) != "-"], include=include or DEFAULT_INCLUDE,
+                         exclude=exclude or ())
+    sources: list = list(found.files)
+    if any(str(p) == "-" for p in paths):
+        if sys.stdin.isatty():
+            err("reading one report from standard input; end it with Ctrl-D")
+        sources.insert([str(p) for p in paths].index("-"), Piped(sys.stdin.buffer.read(MAX_BYTES + 1)))
+    skipped = f", {found.skipped} skipped by pattern" if found.skipped else ""
+    if not sources:
+        if not quiet:
+            err(f"no report files in {', '.join(map(str, paths))}{skipped}")
+        return
+    eng = engine(ctx, db, create=True)
     counts = {"new": 0, "unchanged": 0, "replaced": 0, "error": 0}
-    results = run(eng, files, replace=replace, snapshots_dir=cfg.snapshots_dir)
-    progress = sys.stderr.isatty() and len(files) > 3
-    if progress:
-        from rich.progress import Progress
 
-        with Progress(transient=True) as bar:
-            task = bar.add_task("Ingesting", total=len(files))
+    def summary() -> str:
+        return (f"{counts['new']} stored, {counts['replaced']} replaced, {counts['unchanged']} already stored, "
+                f"{counts['error']} refused")
+
+    results = run(eng, sources, replace=replace, snapshots_dir=cfg.snapshots_dir)
+    done = 0
+    try:
+        if sys.stderr.isatty() and len(sources) > 3 and not quiet:
+            from rich.progress import Progress
+
+            with Progress(transient=True) as bar:
+                task = bar.add_task("Ingesting", total=len(sources))
+                for r in results:
+                    counts[r.outcome] += 1
+                    done += 1
+                    if r.outcome == "error":
+                        bar.console.print(terminal_safe(f"Error: {r.message}"), markup=False, highlight=False)
+                    for w in r.warnings:
+                        bar.console.print(terminal_safe(f"Warning: {w}"), markup=False, highlight=False)
+                    bar.advance(task)
+        else:
             for r in results:
                 counts[r.outcome] += 1
+                done += 1
                 if r.outcome == "error":
-                    bar.console.print(f"Error: {r.message}", markup=False, highlight=False)
+                    err(f"Error: {r.message}")
+                elif not quiet:
+                    err(r.message)
                 for w in r.warnings:
-                    bar.console.print(f"Warning: {w}", markup=False, highlight=False)
-                bar.advance(task)
-    else:
-        for r in results:
-            counts[r.outcome] += 1
-            if r.outcome == "error":
-                err(f"Error: {r.message}")
-            elif not quiet:
-                err(r.message)
-            for w in r.warnings:
-                err(f"Warning: {w}")
-    err(f"{counts['new']} stored, {counts['replaced']} replaced, {counts['unchanged']} already stored, "
-        f"{counts['error']} refused")
+                    err(f"Warning: {w}")
+    except KeyboardInterrupt:
+        err(f"Interrupted: {summary()}, {len(sources) - done} not started")
+        raise typer.Exit(INTERRUPTED) from None
+    if counts["error"] or not quiet:
+        err(summary() + skipped)
     if counts["error"]:
-        raise typer.Exit(1)
+        raise typer.Exit(REFUSED)
 
 
 def reparse(ctx: typer.Context, db: DbOption = None) -> None:
@@ -84,7 +111,5 @@ def db_upgrade(ctx: typer.Context, db: DbOption = None) -> None:
 
     Example: tracker db upgrade --db postgresql+psycopg://tracker@db/tracker
     """
-    from tracker.db import make_engine, upgrade
-
-    upgrade(make_engine(settings(ctx, db).database_url))
+    engine(ctx, db, create=True)
     err("database is at the newest schema")

@@ -7,7 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from tracker.cli.common import DbOption, ListFormat, engine, err, out, settings
+from tracker.cli.common import (REFUSED, CategoryOption, DbOption, JurisdictionsOption, ListFormat, categories, engine,
+                                err, out, out_json, settings, write_output)
 
 
 def digest(
@@ -16,10 +17,8 @@ def digest(
                                                                  "it, every subscriber gets its own digest.")] = None,
     since: Annotated[Optional[str], typer.Option("--since", help="Resend every material change from this date, "
                                                                  "whether sent before or not.")] = None,
-    jurisdiction: Annotated[Optional[list[str]], typer.Option("--jurisdiction", "-j", help="With --to: only these "
-                                                                                           "jurisdictions.")] = None,
-    category: Annotated[Optional[list[str]], typer.Option("--category", "-c", help="With --to: only these "
-                                                                                    "categories.")] = None,
+    jurisdiction: JurisdictionsOption = None,
+    category: CategoryOption = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Compose, send nothing, record nothing.")] = False,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="With --dry-run: write the message "
                                                                           "(.eml) or its HTML (.html) here.")] = None,
@@ -27,38 +26,48 @@ def digest(
                                                                "smtps://…; default TRACKER_SMTP_URL. The password "
                                                                "comes from TRACKER_SMTP_PASSWORD only.")] = None,
     sender: Annotated[Optional[str], typer.Option("--from", help="Sender address; default TRACKER_MAIL_FROM.")] = None,
+    unsubscribe_url: Annotated[Optional[str], typer.Option(
+        "--unsubscribe-url", help="The unsubscribe link of each message ({address} stands for the recipient); "
+                                  "default TRACKER_UNSUBSCRIBE_URL, else a mail to the sender.",
+        show_default=False)] = None,
     db: DbOption = None,
 ) -> None:
     """Email each recipient the material changes it has not been sent yet, as an HTML digest.
 
     A change counts as sent only once the SMTP server accepted the message. An empty digest is
-    not sent.
+    not sent. With --to, -j and -c narrow what those addresses get.
 
     Example: tracker digest --to compliance@example.org --smtp smtp+starttls://bot@mail.example.org:587
     """
     import datetime as dt
     import os
 
-    from tracker.deliver import Recipient, check_categories, send_all, subscribers
+    from tracker.deliver import send_all, subscribers
+    from tracker.digest import Recipient
     from tracker.errors import BadValue
-    from tracker.mail import Mailer, check_address, parse_smtp_url
+    from tracker.mail import Mailer, check_address, check_unsubscribe_url, parse_smtp_url
     from tracker.settings import smtp_password
     from tracker.store import parse_instant
 
-    cfg = settings(ctx, db, smtp=smtp, mail_from=sender)
+    cfg = settings(ctx, db, smtp=smtp, mail_from=sender, unsubscribe_url=unsubscribe_url)
     if output is not None and not dry_run:
         raise BadValue("--output goes with --dry-run")
     if output is not None and output.suffix.lower() not in (".eml", ".html", ".htm"):
         raise BadValue(f"{output}: --output takes a .eml or .html file")
+    if (jurisdiction or category) and not to:
+        raise BadValue("--jurisdiction and --category go with --to (subscribers have their own filters)")
     from_addr = cfg.mail_from or ("tracker@localhost" if dry_run else None)
     if from_addr is None:
         raise BadValue("no sender address: give --from or set TRACKER_MAIL_FROM")
     check_address(from_addr)
-    cats = check_categories(category or ())
+    if cfg.unsubscribe_url:
+        check_unsubscribe_url(cfg.unsubscribe_url)
+    cats = categories(category)
     when = parse_instant(since) if since else None
     eng = engine(ctx, db)
     if to:
-        recipients = [Recipient(check_address(a), tuple(jurisdiction or ()), cats) for a in to]
+        places = known_jurisdictions(eng, jurisdiction or ())
+        recipients = [Recipient(check_address(a), places, cats) for a in to]
     else:
         from sqlalchemy.orm import Session
 
@@ -75,14 +84,15 @@ def digest(
         cafile = os.environ.get("TRACKER_SMTP_CAFILE") or None
         factory = lambda: Mailer(target, smtp_password(), timeout=timeout, cafile=cafile)
     outcomes = send_all(eng, recipients, sender=from_addr, since=when, mailer_factory=factory,
-                        today=dt.datetime.now(dt.timezone.utc).date(), dry_run=dry_run)
+                        today=dt.datetime.now(dt.timezone.utc).date(), dry_run=dry_run,
+                        unsubscribe=cfg.unsubscribe_url)
     previews = [o for o in outcomes if o.status == "previewed"]
     if dry_run and output is not None:
-        for i, o in enumerate(previews):
+        for o in previews:
             path = output if len(previews) == 1 else output.with_name(
                 f"{output.stem}-{re.sub(r'[^A-Za-z0-9._-]+', '_', o.recipient)}{output.suffix}")
             body = o.email.as_bytes() if output.suffix.lower() == ".eml" else o.digest.html.encode("utf-8")
-            path.write_bytes(body)
+            write_output(path, body)
             err(f"{o.recipient}: {o.changes} change(s) written to {path}")
     elif dry_run:
         for o in previews:
@@ -93,30 +103,59 @@ def digest(
         elif not (dry_run and output is not None and o.status == "previewed"):
             err(o.message)
     if any(o.status == "failed" for o in outcomes):
-        raise typer.Exit(1)
+        raise typer.Exit(REFUSED)
+
+
+def known_jurisdictions(eng, names, *, allow_new: bool = False, hint: str = "") -> tuple[str, ...]:
+    """Each name as the database knows the jurisdiction ('AE' -> 'United Arab Emirates'). A name it
+    does not know is refused (NotFound with the nearest known name, and `hint`), or with
+    `allow_new` kept in its canonical form."""
+    from sqlalchemy.orm import Session
+
+    from tracker.errors import NotFound
+    from tracker.jurisdictions import canonical_jurisdiction
+    from tracker.store import resolve_jurisdiction
+
+    found = []
+    with Session(eng) as s:
+        for name in names:
+            try:
+                found.append(resolve_jurisdiction(s, name)[1])
+            except NotFound as exc:
+                if not allow_new:
+                    raise NotFound(f"{exc}{hint}") from None
+                found.append(canonical_jurisdiction(name))
+    return tuple(dict.fromkeys(found))
 
 
 def subscribe(
     ctx: typer.Context,
     address: Annotated[str, typer.Argument(help="The subscriber's email address.")],
-    jurisdiction: Annotated[Optional[list[str]], typer.Option("--jurisdiction", "-j",
-                                                              help="Only these jurisdictions (repeatable).")] = None,
-    category: Annotated[Optional[list[str]], typer.Option("--category", "-c",
-                                                          help="Only these categories (repeatable).")] = None,
+    jurisdiction: JurisdictionsOption = None,
+    category: CategoryOption = None,
+    allow_new: Annotated[bool, typer.Option("--allow-new", help="Accept a jurisdiction no stored report covers "
+                                                                "yet (its first report is expected later).")] = False,
     db: DbOption = None,
 ) -> None:
     """Subscribe an address to the digest, optionally filtered; subscribing again replaces the filters.
+
+    A jurisdiction is found by any name or code it goes by; one the database does not know is
+    refused (with the nearest known name) unless --allow-new says its reports are still to come.
 
     Example: tracker subscribe legal@example.org -j Kazakhstan -c law -c licensing
     """
     from sqlalchemy.orm import Session
 
     from tracker.deliver import subscribe as add
-    from tracker.jurisdictions import canonical_jurisdiction
+    from tracker.mail import check_address
 
-    places = [canonical_jurisdiction(j) for j in jurisdiction or ()]
-    with Session(engine(ctx, db)) as s, s.begin():
-        row = add(s, address, places, category or ())
+    check_address(address)
+    cats = categories(category)
+    eng = engine(ctx, db)
+    places = known_jurisdictions(eng, jurisdiction or (), allow_new=allow_new,
+                                 hint=" (--allow-new subscribes to it before its first report)")
+    with Session(eng) as s, s.begin():
+        row = add(s, address, places, cats)
         err(f"{row.address} subscribed" + (f" to {', '.join(places)}" if places else "")
             + (f" ({', '.join(row.categories)})" if row.categories else ""))
 
@@ -158,8 +197,8 @@ def subscribers(
     with Session(engine(ctx, db)) as s:
         people = everyone(s)
     if fmt is ListFormat.json:
-        out(dumps({"subscribers": [{"address": p.address, "jurisdictions": list(p.jurisdictions),
-                                    "categories": list(p.categories)} for p in people]}))
+        out_json(dumps({"subscribers": [{"address": p.address, "jurisdictions": list(p.jurisdictions),
+                                         "categories": list(p.categories)} for p in people]}))
         return
     for p in people:
         out(f"{p.address}  jurisdictions: {', '.join(p.jurisdictions) or 'all'}; "

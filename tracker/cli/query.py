@@ -6,14 +6,14 @@ from typing import Annotated, Optional
 
 import typer
 
-from tracker.cli.common import DbOption, Format, ListFormat, color_wanted, engine, out
-
-CATEGORIES = ("regulator", "law", "licensing", "stance", "other")
+from tracker.cli.common import (CategoryOption, DbOption, Format, JurisdictionsOption, ListFormat, categories,
+                                color_wanted, complete_jurisdiction, engine, out, out_json, text_width, write_output)
 
 
 def list_(
     ctx: typer.Context,
-    jurisdiction: Annotated[Optional[str], typer.Argument(help="Only this jurisdiction (any of its names).")] = None,
+    jurisdiction: Annotated[Optional[str], typer.Argument(help="Only this jurisdiction (any of its names).",
+                                                          autocompletion=complete_jurisdiction)] = None,
     fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] = ListFormat.text,
     db: DbOption = None,
 ) -> None:
@@ -23,27 +23,26 @@ def list_(
     """
     from sqlalchemy.orm import Session
 
-    from tracker.render import dumps
+    from tracker.render import dumps, snapshots_table
     from tracker.store import iso, list_snapshots
 
     with Session(engine(ctx, db)) as s:
         rows = list_snapshots(s, jurisdiction)
         if fmt is ListFormat.json:
-            out(dumps({"snapshots": [{"id": r.id, "jurisdiction": r.jurisdiction, "topic": r.topic,
-                                      "generated_at": iso(r.generated_at), "sha256": r.sha256,
-                                      "source_name": r.source_name} for r in rows]}))
+            out_json(dumps({"snapshots": [{"id": r.id, "jurisdiction": r.jurisdiction, "topic": r.topic,
+                                           "generated_at": iso(r.generated_at), "sha256": r.sha256,
+                                           "source_name": r.source_name} for r in rows]}))
             return
         if not rows:
             out("No snapshots yet: `tracker ingest REPORT...` adds some.\n")
             return
-        width = max(len(r.jurisdiction) for r in rows)
-        for r in rows:
-            out(f"{r.id:>6}  {r.jurisdiction:<{width}}  {r.topic:<20}  {iso(r.generated_at)}  {r.source_name}\n")
+        out(snapshots_table(rows))
 
 
 def show(
     ctx: typer.Context,
-    jurisdiction: Annotated[str, typer.Argument(help="A jurisdiction, by any name it goes by.")],
+    jurisdiction: Annotated[str, typer.Argument(help="A jurisdiction, by any name or ISO code it goes by.",
+                                                autocompletion=complete_jurisdiction)],
     topic: Annotated[Optional[str], typer.Option("--topic", help="The report topic, where there are several.")] = None,
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="The newest snapshot at or before this ISO "
                                                                   "timestamp or date (a date means its end, UTC).")] = None,
@@ -62,7 +61,10 @@ def show(
     when = parse_instant(as_of, end_of_day=True) if as_of else None
     with Session(engine(ctx, db)) as s:
         row = find_snapshot(s, jurisdiction, topic=topic, as_of=when)
-        out(dumps(snapshot_dict(row)) if fmt is ListFormat.json else snapshot_text(row))
+        if fmt is ListFormat.json:
+            out_json(dumps(snapshot_dict(row)))
+        else:
+            out(snapshot_text(row))
 
 
 def diff(
@@ -71,10 +73,9 @@ def diff(
                                                        "or timestamp.")],
     until: Annotated[Optional[str], typer.Option("--until", help="…and on or before this one (a date includes "
                                                                  "its whole day).")] = None,
-    jurisdiction: Annotated[Optional[str], typer.Option("--jurisdiction", "-j", help="Only this jurisdiction.")] = None,
+    jurisdiction: JurisdictionsOption = None,
     topic: Annotated[Optional[str], typer.Option("--topic", help="Only this report topic.")] = None,
-    category: Annotated[Optional[list[str]], typer.Option(
-        "--category", "-c", help="Only these categories: regulator, law, licensing, stance, other.")] = None,
+    category: CategoryOption = None,
     all_: Annotated[bool, typer.Option("--all", help="Include changes that are not material (wording, "
                                                      "date precision, omissions).")] = False,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
@@ -83,22 +84,18 @@ def diff(
 ) -> None:
     """Print the changelog: every change between consecutive reports of a jurisdiction and topic.
 
-    Example: tracker diff --since 2026-01-01 --category law --format markdown
+    Text is wrapped to the terminal's width (COLUMNS sets it elsewhere).
+
+    Example: tracker diff --since 2026-01-01 -j Kazakhstan -j JP --category law --format markdown
     """
     from sqlalchemy.orm import Session
 
-    from tracker.errors import BadValue
     from tracker.render import ChangeView, changelog_json, changes_html, changes_markdown, changes_text
-    from tracker.store import ChangeQuery, parse_instant
+    from tracker.store import ChangeQuery, change_documents, parse_instant, query_changes, sources_of
 
-    cats = tuple(category or ())
-    bad = [c for c in cats if c not in CATEGORIES]
-    if bad:
-        raise BadValue(f"unknown category {bad[0]!r}: use one of {', '.join(CATEGORIES)}")
     q = ChangeQuery(since=parse_instant(since), until=parse_instant(until, end_of_day=True) if until else None,
-                    jurisdiction=jurisdiction, topic=topic, categories=cats, include_immaterial=all_)
-    from tracker.store import change_documents, query_changes
-
+                    jurisdictions=tuple(jurisdiction or ()), topic=topic, categories=categories(category),
+                    include_immaterial=all_)
     with Session(engine(ctx, db)) as s:
         if fmt is Format.json:
             text = changelog_json({"since": since, **({"until": until} if until else {})}, change_documents(s, q))
@@ -107,11 +104,14 @@ def diff(
             if fmt is Format.markdown:
                 text = f"# Regulatory changes since {since}\n\n" + changes_markdown(views)
             elif fmt is Format.html:
-                text = changes_html(views, title=f"Regulatory changes since {since}")
+                ids = {v.row.to_id for v in views} | {v.row.from_id for v in views}
+                text = changes_html(views, title=f"Regulatory changes since {since}", sources=sources_of(s, ids))
             else:
-                text = changes_text(views, color=output is None and color_wanted())
+                text = changes_text(views, color=output is None and color_wanted(), width=text_width())
     if output is not None:
-        output.write_text(text, encoding="utf-8")
+        write_output(output, text)
+    elif fmt is Format.json:
+        out_json(text)
     else:
         out(text)
 
