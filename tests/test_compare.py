@@ -52,15 +52,20 @@ def test_an_acronym_added_or_dropped_is_the_same_regulator():
     assert material(compare(old, new)) == []
 
 
-def test_a_law_added_and_a_law_removed():
+def test_a_law_added_and_a_law_removed_without_a_word_why():
     old = snap()
     new = snap(at=B, laws=["Virtual Assets Act 2021 (VAA): In force since 1 March 2022.[1]",
                            "Stablecoin Act 2026: Effective 1 January 2027; licenses stablecoin issuers.[4]"])
     changes = compare(old, new)
-    assert sorted(material(changes)) == [("law", "added", None), ("law", "removed", None)]
+    assert material(changes) == [("law", "added", None)]
     removed = next(c for c in changes if c.kind == "removed")
     assert removed.entity == "AML Regulations 2023"
-    assert removed.confirmed is False
+    # not news yet: it waits for the next report to be absent too
+    assert (removed.confirmed, removed.material) == (False, False)
+    later = snap(at=C, laws=["Virtual Assets Act 2021 (VAA): In force since 1 March 2022.[1]",
+                             "Stablecoin Act 2026: Effective 1 January 2027; licenses stablecoin issuers.[4]"])
+    removed = next(c for c in compare(old, new, after=later) if c.kind == "removed")
+    assert (removed.confirmed, removed.material) == (False, True)
 
 
 def test_a_removal_the_report_explains_is_confirmed():
@@ -129,8 +134,20 @@ def test_a_capital_requirement_raised():
     old = snap(licensing=["Minimum capital of ₦500 million for exchanges.[1]"])
     new = snap(at=B, licensing=["The SEC raised minimum capital from ₦500 million to ₦2 billion.[1]"])
     (c,) = [c for c in compare(old, new) if c.material]
-    assert (c.category, c.kind, c.entity, c.old, c.new) == ("licensing", "changed", "minimum capital",
-                                                           "₦500 million", "₦2 billion")
+    assert (c.category, c.kind, c.old, c.new) == ("licensing", "changed", "₦500 million (NGN 500 million)",
+                                                 "₦2 billion (NGN 2 billion)")
+    assert c.entity.startswith("minimum capital")
+
+
+def test_a_body_that_checks_a_duty_replaced_by_another():
+    old = snap(regulators=["Testland Financial Authority (TFA): Licenses exchanges.[1]",
+                           "Testland Research Council (TRC): Certifies information systems.[2]"],
+               licensing=["Information systems certified against TRC criteria.[2]"])
+    new = snap(at=B, regulators=["Testland Financial Authority (TFA): Licenses exchanges.[1]",
+                                 "Digital Security Agency (DSA): Certifies information systems.[2]"],
+               licensing=["Certification of information systems by the DSA.[2]"])
+    (c,) = [c for c in compare(old, new) if c.material and c.category == "licensing"]
+    assert (c.kind, c.old, c.new) == ("changed", "TRC", "DSA")
 
 
 def test_a_range_reworded_is_not_a_change():
@@ -145,10 +162,11 @@ def test_a_licensing_requirement_added_and_one_dropped():
     new = snap(at=B, licensing=["Minimum capital of USD 1 million.[1]",
                                 "Security deposit: no longer required; the regulator dropped it.[2]",
                                 "Licensees must obtain a quarterly attestation from an independent auditor.[3]"])
-    changes = {(c.kind, c.entity_key): c for c in compare(old, new) if c.material}
-    assert set(changes) == {("added", "independent audit"), ("removed", "security deposit")}
-    assert "attestation" in changes[("added", "independent audit")].entity
-    assert changes[("removed", "security deposit")].confirmed is True
+    changes = {c.kind: c for c in compare(old, new) if c.material}
+    assert set(changes) == {"added", "removed"}
+    assert "attestation" in changes["added"].entity
+    assert changes["removed"].entity.startswith("security deposit")
+    assert changes["removed"].confirmed is True
 
 
 def test_split_and_merged_requirement_bullets_are_not_changes():
@@ -176,6 +194,17 @@ def test_an_omission_is_not_a_removal_and_re_addition():
     assert return_.omission and not return_.material
 
 
+def test_a_collapsed_section_is_suspect_not_a_wave_of_removals():
+    laws = [f"Instrument Act {y}: In force since {y}.[1]" for y in (2001, 2005, 2009, 2013, 2017)]
+    full = snap(laws=laws)
+    collapsed = snap(at=B, laws=laws[:1])
+    removals = [c for c in compare(full, collapsed) if c.kind == "removed"]
+    assert len(removals) == 4 and all(c.suspect and not c.material for c in removals)
+    back = snap(at=C, laws=laws)
+    additions = [c for c in compare(collapsed, back, before=full) if c.kind == "added"]
+    assert len(additions) == 4 and not any(c.material for c in additions)
+
+
 def test_a_removal_stays_material_when_the_entity_does_not_come_back():
     full = snap()
     short = snap(at=B, regulators=["Testland Financial Authority (TFA): Licenses and supervises exchanges.[1]"])
@@ -194,6 +223,7 @@ def test_other_sections_are_never_material():
 def test_paraphrase_only_pairs_of_the_corpus_have_no_material_change(corpus):
     truth = json.loads((corpus / "truth.json").read_text(encoding="utf-8"))
     changed = {(c["from"], c["to"]) for c in truth["changes"]}
+    truth["reports"] = {n: r for n, r in truth["reports"].items() if (corpus / n).exists()}
     by_place: dict[str, list[str]] = {}
     for name, r in truth["reports"].items():
         by_place.setdefault(r["jurisdiction"], []).append(name)

@@ -498,11 +498,15 @@ _SECTION_LABEL = re.compile(
 
 
 def _opens_section(label: str, bold: bool) -> bool:
+    from tracker.vocabulary import HEADING_KINDS
+
     words = label.split()
     if FIELD_LABEL.match(label.strip()):
         return False
     if BOILERPLATE_HEADING.match(label.strip()):
         return True
+    if not bold and not any(rx.search(label) for _, rx in HEADING_KINDS):
+        return False  # "The EU's approach is comprehensive: …" is a sentence, not a section
     if not _SECTION_LABEL.search(label):
         return False
     # "Securities and Exchange Commission (SEC)" or "Law on Digital Assets" is an entry, not a section

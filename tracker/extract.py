@@ -83,6 +83,17 @@ def _content_kind(sec: Section) -> str | None:
     return None
 
 
+# Headings that name the legislation section itself, not a topic's rules.
+_STRONG_LAWS = re.compile(r"legislat|\blegal (?:framework|basis|instruments?|foundations?|texts?|regime)\b|\blaws?\b|"
+                          r"\bstatut|\bacts\b|\binstruments\b|\brulebook\b|\bregulatory framework\b|"
+                          r"\bsources of law\b|\bgoverning\b", re.I)
+
+
+_TOPIC = re.compile(r"\b(?:stablecoins?|tax\w*|aml|cft|anti-money|custody|consumer|investor|defi|nfts?|tokens?|"
+                    r"staking|mining|payments?|advertising|promotions?|travel rule|sandbox|cbdc|digital (?:euro|"
+                    r"currency))\b", re.I)
+
+
 def classify(body: Body) -> list[_Node]:
     """Every section with the kind it is read as, in document order."""
     nodes: list[_Node] = []
@@ -108,6 +119,12 @@ def classify(body: Body) -> list[_Node]:
 
     for sec in body.sections:
         visit(sec, None)
+    # a report that has a legislation section keeps its topical "… Rules" sections as topics
+    if any(n.kind == "laws" and _STRONG_LAWS.search(n.section.heading) for n in nodes):
+        for n in nodes:
+            if n.kind == "laws" and not _STRONG_LAWS.search(n.section.heading) and _TOPIC.search(n.section.heading) \
+                    and not n.entity and not (n.parent is not None and n.parent.kind == "laws"):
+                n.kind = "other"
     # where no heading names the regulators or the laws, the section whose entries are agencies, or
     # instruments, is read as such
     for kind in ("regulators", "laws"):
@@ -135,6 +152,7 @@ class _Raw:
     paren: str
     text: str  # the description, citation marks kept
     fields: dict[str, str] = field(default_factory=dict)
+    prose: bool = False  # named in running prose, not listed
 
 
 def _fields(lines: Iterable[str]) -> tuple[dict[str, str], list[str]]:
@@ -333,15 +351,29 @@ def _from_prose(paragraphs: list[str], kind: str, acronyms: dict[str, str]) -> l
     out: list[_Raw] = []
     known: dict[str, _Raw] = {}
     last: _Raw | None = None
+    last_para: str | None = None
     for para in paragraphs:
         entry = paragraph_entry(para)
         name, rest = entry if entry else ("", "")
-        if rest and looks_like_entity(name, kind, entry=True) and not BOILERPLATE_HEADING.match(name):
+        if rest and looks_like_entity(name, kind, entry=True) and not BOILERPLATE_HEADING.match(name) \
+                and not _entries(para, kind):
             out.extend(_from_item(Item(f"{name}: {rest}"), kind))
             continue
         para = _resolve_same_date(para)
+        run_together = bool(entry) or _entries(para, kind)
         for sentence in sentences(para, marks=".!?"):
             clean = strip_markup(sentence)
+            entry = paragraph_entry(sentence)
+            if entry and looks_like_entity(entry[0], kind, entry=True) and not BOILERPLATE_HEADING.match(entry[0]):
+                # "Capital Markets Board (CMB) — Licenses CASPs.[1] Central Bank (CBRT) — …": entries run together
+                raws = _from_item(Item(f"{entry[0]}: {entry[1]}"), kind)
+                out.extend(raws)
+                if raws:
+                    last, last_para = raws[-1], para
+                continue
+            if run_together and last is not None and last_para is para:
+                last.text = f"{last.text} {clean}{''.join(f'[{n}]' for n in citations(sentence))}".strip()
+                continue  # the sentences after an entry go on about it
             cites = "".join(f"[{n}]" for n in citations(sentence))
             mentions = _merge_appositions(clean, list(find_mentions(clean, what)))
             if kind == "regulators":
@@ -359,8 +391,9 @@ def _from_prose(paragraphs: list[str], kind: str, acronyms: dict[str, str]) -> l
                         raw.text = f"{raw.text} {clean}{cites}".strip()
                         break
                 else:
-                    # "It has been in force since 1 July 2026": the entity the sentence before named
-                    if last is not None and _ANAPHOR.match(clean):
+                    # "It has been in force since 1 July 2026": the entity the sentence before named (for
+                    # laws, a sentence of the same paragraph that names nothing else goes on about it)
+                    if last is not None and (_ANAPHOR.match(clean) or kind == "laws" and last_para is para):
                         last.text = f"{last.text} {clean}{cites}".strip()
                 continue
             former_latter = _former_latter(clean, primary)
@@ -371,9 +404,9 @@ def _from_prose(paragraphs: list[str], kind: str, acronyms: dict[str, str]) -> l
                 if gone and (kind == "regulators" or re.search(r"\b(?:dropped|abandoned|withdrawn|shelved|"
                                                                r"no longer|lapsed)\b", text, re.I)):
                     continue
-                raw = _Raw(m.name, m.acronym, m.aliases, "", text + cites)
+                raw = _Raw(m.name, m.acronym, m.aliases, "", text + cites, prose=True)
                 out.append(raw)
-                last = raw
+                last, last_para = raw, para
                 for short in (m.acronym, *m.aliases):
                     if short:
                         known[short] = raw
@@ -402,6 +435,12 @@ def _former_latter(text: str, mentions: list) -> list[str] | None:
 
 def _BODY_ACRONYMS(acronyms: dict[str, str]) -> set[str]:
     return {a for a, long_ in acronyms.items() if BODY.search(long_)}
+
+
+def _entries(para: str, kind: str) -> bool:
+    """Whether a paragraph runs several 'Name — description' entries together."""
+    starts = [e for e in (paragraph_entry(s) for s in sentences(para, marks=".!?")[1:]) if e]
+    return any(looks_like_entity(e[0], kind, entry=True) for e in starts)
 
 
 def _merge_appositions(text: str, mentions: list) -> list:
@@ -447,12 +486,24 @@ def _from_entity_section(node: _Node) -> list[_Raw]:
     return [_Raw(name, acronym or _acronym_field(fields), aliases, paren, " ".join(other), fields)]
 
 
+def _contained(short: str, long_: str) -> bool:
+    """Whether a name is a shorter form of another ('Stablecoins Ordinance' of 'Stablecoins
+    Ordinance (Cap. 656)', 'Cryptoassets Order' of 'Cryptoassets Order 2025')."""
+    from tracker.registry import fold
+
+    a = [w for w in fold(re.sub(r"\([^()]*\)", " ", short)).split() if w not in ("the", "of", "and")]
+    b = set(fold(long_).split())
+    return len(a) >= 2 and set(a) <= b and fold(short) != fold(long_)
+
+
 def _dedupe(raws: list[_Raw]) -> list[_Raw]:
     """One entity per name or acronym within a report; later mentions add aliases and text."""
     out: list[_Raw] = []
     for r in raws:
         if not r.name or len(r.name) < 2:
             continue
+        if r.prose and any(_contained(r.name, o.name) for o in out):
+            continue  # a shorter form of a name listed already
         key_names = {r.name.casefold(), *(a.casefold() for a in r.aliases)}
         hit = next((o for o in out if o.name.casefold() in key_names or r.name.casefold() in
                     {a.casefold() for a in o.aliases} or (r.acronym and o.acronym and r.acronym == o.acronym)
@@ -586,6 +637,12 @@ def _licensing_lines(nodes: list[_Node]) -> tuple[list[str], list[str]]:
             for p in sec.paragraphs:
                 (items if n.parent is not None and n.parent.kind == "licensing" else lead).append(
                     f"{sec.heading}: {p}" if n.parent is not None and n.parent.kind == "licensing" else p)
+        elif not sec.items and not sec.tables and len(sec.paragraphs) > 0 and n.kind == "licensing" and \
+                sum(len(sentences(p, marks=".;")) for p in sec.paragraphs) > 2:
+            # a licensing section in prose: its first sentence leads, each other sentence is a requirement
+            sents = [x for p in sec.paragraphs for x in sentences(p, marks=".")]
+            lead.append(sents[0])
+            items.extend(strip_markup(x) for x in sents[1:])
         else:
             lead.extend(sec.paragraphs)
         for it in sec.items:

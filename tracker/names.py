@@ -44,7 +44,10 @@ def sentence_like(text: str) -> bool:
     aside) rather than a name."""
     t = re.sub(r"\((?:[^()]|\([^()]*\))*\)", " ", strip_markup(text))
     verbs = [m for m in _VERB.finditer(t) if m.group(0).casefold() not in NAME_CONNECTORS]
-    return bool(verbs) or len(t.split()) > 28
+    # "Under FINMA Guidance 06/2024, …": a clause, not a name
+    opens_clause = re.match(r"\s*(?:Under|In|From|Since|On|By|With|For|At|As|After|Before|Until|Through|Following|"
+                            r"Once|When|While|If|Unlike|Besides|Beyond|Alongside)\s", t)
+    return bool(verbs) or bool(opens_clause) or len(t.split()) > 28
 
 
 def name_and_rest(item: str) -> tuple[str, str]:
@@ -103,19 +106,26 @@ def paragraph_entry(text: str) -> tuple[str, str] | None:
                 ch == "." and t[i + 1:i + 2] == " " and not re.search(r"\b(?:No|Nr|Cap|Art|Sec|B\.E|S\.O|[A-Z])$", t[:i])):
             name = t[:i].strip()
             rest = t[i + 1:].strip(" –—-") if ch in ":." else t[_DASH_SEP.match(t, i).end():].strip()
-            if rest and _name_only(re.sub(r"\((?:[^()]|\([^()]*\))*\)", " ", name)):
+            acronym = bool(re.search(r"\([A-ZÀ-Ý][\w&./-]{1,11}\)\s*$", name))
+            if rest and _name_only(re.sub(r"\((?:[^()]|\([^()]*\))*\)", " ", name), acronym):
                 return name, rest
             return None
+        elif ch == "," and (t[i + 1:i + 2].isdigit() or t[i + 1:i + 3].strip()[:1].isdigit()):
+            continue  # "No. 11,563/2023", "Income-tax Act, 1961"
+        elif ch == "," and re.match(r",\s+(?-i:[A-Z])", t[i:]) and _name_only(t[:i]) and not re.search(
+                r"\b(?:which|who|that|where)\b", t[i:i + 40]):
+            continue  # "Money Laundering, Terrorist Financing and … Regulations 2017 —"
         elif ch in ",;!?":
             return None
     return None
 
 
-def _name_only(text: str) -> bool:
+def _name_only(text: str, acronym_follows: bool = False) -> bool:
     """Whether a piece of text is a bare name (no verb-like lower-case words)."""
     words = strip_markup(text).split()
-    lower = [w for w in words if w[:1].islower() and w.casefold() not in NAME_CONNECTORS]
-    return 0 < len(words) <= 14 and not lower
+    lower = [w for w in words if w[:1].islower() and w.casefold() not in NAME_CONNECTORS
+             and not INSTRUMENT_WORD.fullmatch(w.strip(",;"))]
+    return 0 < len(words) <= 16 and len(lower) <= (2 if acronym_follows else 0)
 
 
 def split_name(raw: str) -> tuple[str, str | None, tuple[str, ...], str]:
@@ -241,7 +251,8 @@ class Mention:
     aliases: tuple[str, ...]
 
 
-_TOKEN = re.compile(r"\((?:[^()]|\([^()]*\))*\)|\b(?:No|Nr|Nos|Cap|Art|B\.E|S\.O|S\.C|Inc|Ltd)\.|[\w][\w'’./&-]*[\w]|[\w]|[^\w\s]")
+_TOKEN = re.compile(r"\((?:[^()]|\([^()]*\))*\)|\b(?:No|Nr|Nos|Cap|Art|B\.E|S\.O|S\.C|Inc|Ltd)\.|"
+                    r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?:/\d+)?|[\w][\w'’./&-]*[\w]|[\w]|[^\w\s]")
 _STARTERS = {"the", "a", "an", "under", "in", "since", "from", "both", "its", "this", "these", "also", "meanwhile",
              "however", "separately", "additionally", "while", "although", "through", "with", "by", "and", "or",
              "as", "at", "on", "for", "of", "to", "via", "after", "before", "until", "when", "where", "which",

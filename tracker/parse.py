@@ -50,8 +50,8 @@ def _cut_in(body: Body, lines: list[str]) -> str | None:
     last = next((ln.strip() for ln in reversed(lines) if ln.strip()), "")
     if not last or _ENDS_SENTENCE.search(strip_markup(last)) or re.search(r"https?://\S+$", last):
         return None
-    sections = list(body.walk())
-    return strip_markup(sections[-1].heading) if sections else "summary"
+    sections = [s for s in body.walk() if strip_markup(s.heading) != strip_markup(last).strip(" #*")]
+    return strip_markup(sections[-1].heading) if sections else "summary"  # the cut line may read as a heading
 
 
 def parse_report(text: str, *, name: str = "report") -> Snapshot:

@@ -136,7 +136,12 @@ class Profile:
     effective: str | None = None
     status: str | None = None
     text: str = ""
+    objects: tuple[str, ...] = ()  # the instruments it reforms or amends, as named
 
+
+_OBJECT = re.compile(r"\b(?i:reform(?:ing|s|ed)?|amend(?:ing|s|ed)?|amendments? to|revision of|revising)\s+(?:of\s+)?"
+                     r"(?:the\s+)?(?P<obj>(?:No\.?\s*\d[\d,./]*|[A-Z][\w'’-]*|\d[\d,./]*)(?:\s+(?:of\s+|on\s+|the\s+|and\s+|"
+                     r"for\s+)?(?:No\.?\s*\d[\d,./]*|[A-Z][\w'’-]*|\d[\d,./]*))*)")
 
 def profile(category: str, name: str, acronym: str | None, aliases: Sequence[str], description: str,
             jurisdiction_words: frozenset[str], effective: str | None = None, status: str | None = None,
@@ -159,13 +164,15 @@ def profile(category: str, name: str, acronym: str | None, aliases: Sequence[str
         variants.append(frozenset(stem(w) for w in toks) or frozenset(stem(w) for w in f.split()))
     joined = " ".join(fold(n) for n in names)
     desc = frozenset(stem(w) for w in fold(description).split() if len(w) > 3 and w not in _STOP)
+    objects = tuple(dict.fromkeys(m.group("obj").strip() for text in (name, description[:200])
+                                  for m in _OBJECT.finditer(text) if m.group("obj")[:1].isupper()))
     return Profile(category=category, display=name, variants=tuple(variants), strings=tuple(strings),
                    acronyms=frozenset(a for a in acronyms if a not in _GENERIC_ACRONYMS),
                    ident=identifier(name) or next((identifier(a) for a in aliases if identifier(a)), None),
                    years=_years(name), kinds=frozenset(_KINDS[w] for w in joined.split() if w in _KINDS),
                    amending=bool(_AMENDING.search(fold(name))), bill=bool(re.search(r"\b(?:bill|draft|proposal)\b",
                                                                                     fold(name))),
-                   words=desc, effective=effective, status=status, text=description)
+                   words=desc, effective=effective, status=status, text=description, objects=objects)
 
 
 def name_similarity(a: Profile, b: Profile) -> float:
@@ -267,6 +274,16 @@ def leftover_score(a: Profile, b: Profile) -> float:
     # a bill that disappears as an act appears: the same instrument, passed
     passed = 0.1 if (a.bill or a.status == "draft") != (b.bill or b.status == "draft") and words >= 0.3 else 0.0
     return 0.55 * words + 0.25 * same_date + 0.1 * same_status + 0.1 * name_similarity(a, b) + passed
+
+
+def _same_object(a: Profile, b: Profile, lookup) -> float:
+    """A bonus when two amending instruments amend the same instrument ('a bill reforming the
+    Bitcoin Law' and 'the reform of Decree No. 57', the Bitcoin Law's number)."""
+    if not a.objects or not b.objects:
+        return 0.0
+    ka = {lookup(o) for o in a.objects} - {None}
+    kb = {lookup(o) for o in b.objects} - {None}
+    return 0.3 if ka & kb else 0.0
 
 
 def assign(scores: list[list[float]], threshold: float) -> list[tuple[int, int]]:
@@ -415,11 +432,18 @@ class Registry:
             rest = [i for i in range(len(items)) if keys[i] is None] if category == "law" else []
             cols = [j for j in range(len(pool)) if j not in taken and pool[j].last_index == self.index - 1
                     and not _explained_gone(pool[j].profiles[-1], text)]
-            if rest and cols:
-                matrix = [[leftover_score(items[i], pool[j].profiles[-1]) for j in cols] for i in rest]
+            for _round in range(2):  # the second round knows what the first matched: amended objects resolve
+                if not rest or not cols:
+                    break
+                lookup = self._lookup(category, items, keys)
+                matrix = [[leftover_score(items[i], pool[j].profiles[-1]) + _same_object(items[i], pool[j].profiles[-1],
+                                                                                        lookup)
+                           for j in cols] for i in rest]
                 for r, c in assign(matrix, LEFTOVER):
                     keys[rest[r]] = pool[cols[c]].key
                     taken.add(cols[c])
+                rest = [i for i in rest if keys[i] is None]
+                cols = [j for j in cols if j not in taken]
         out = []
         by_key = {k.key: k for k in pool}
         for i, p in enumerate(items):
@@ -434,6 +458,27 @@ class Registry:
             k.last_index = self.index
             out.append(key)
         return out
+
+    def _lookup(self, category: str, items: list[Profile], keys: list[str | None]):
+        """Name or instrument number -> key, over everything known and this report's matches so far."""
+        table: dict[str, str] = {}
+        for k in self.known[category]:
+            for p in k.profiles:
+                for s_ in p.strings:
+                    table.setdefault(s_, k.key)
+                if p.ident:
+                    table.setdefault("#" + p.ident, k.key)
+        for p, key in zip(items, keys):
+            if key is not None:
+                for s_ in p.strings:
+                    table[s_] = key
+                if p.ident:
+                    table["#" + p.ident] = key
+
+        def look(name: str) -> str | None:
+            ident = identifier(name)
+            return table.get("#" + ident) if ident else table.get(fold(name))
+        return look
 
     def names_of(self, key: str) -> list[str]:
         """Every name an entity has gone by, oldest first, each once."""

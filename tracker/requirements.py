@@ -50,7 +50,7 @@ CONCEPTS: tuple[tuple[str, str], ...] = (
     ("technology risk and cybersecurity", r"technology[- ]risk|cyber\w*|technology governance|information[- ]security|"
                                           r"\bISMS\b|information[- ]systems?|\bICT\b|\boperational resilience\b|\bDORA\b"),
     ("risk management", r"(?<!technology )\brisk[- ]management\b|\brisk controls?\b"),
-    ("investor protection", r"\b(?:investor|consumer|customer|client|user)[- ]protection\b|complaint[- ]handling|"
+    ("investor protection", r"\b(?:investor|consumer|customer|client|user)[- ]protections?\b|complaint[- ]handling|"
                             r"\bsuitability\b|\bknowledge (?:and suitability )?(?:tests?|checks?)\b"),
     ("disclosure", r"\bwhite ?papers?\b|\bdisclos\w+\b|\bprospectus\b"),
     ("financial promotions", r"\bfinancial promotions?\b|\bpromotions? (?:rules|regime)\b|\badvertis\w+ rules\b|"
@@ -491,6 +491,11 @@ def stated_in(concept: str | None, words: frozenset[str], text: str) -> str | No
     return None
 
 
+# a sentence that opens with a body ("The FCA dropped …") is about what the body did, not the body itself
+BODY_ACRONYM = re.compile(r"^\W*(?:the\s+)?[A-Z]{2,}\s+(?:has|have|had|now|no longer (?!appl|exist|operat)|stopped|dropped|scrapped|removed|"
+                          r"abolished|lifted|ended|waived)\b")
+
+
 def lifted_in(ob: Obligation, text: str) -> str | None:
     """The sentence of a report that says an obligation was lifted ("MAS dropped the security
     deposit", "no longer required"), or None."""
@@ -499,7 +504,11 @@ def lifted_in(ob: Obligation, text: str) -> str | None:
         if not LIFTED.search(sentence) and not re.search(r"\bscrapped\b|\bremoved\b|\bdropped\b", sentence, re.I):
             continue
         words = _words(sentence)
+        # "ARIP no longer applies": a sentence whose subject is the duty's own acronym
+        lead = re.match(r"^\W*(?:the\s+)?([A-Z]{3,})\b", sentence)
+        shared_acronyms = lead is not None and lead.group(1) in set(re.findall(r"\b[A-Z]{3,}\b", ob.text)) and \
+            lead.group(1) not in {"AML", "CFT", "KYC", "VASP", "CASP"} and not BODY_ACRONYM.search(sentence[:60])
         if (rx is not None and rx.search(sentence) and (ob.subject is None or _subject(sentence) in (None, ob.subject))) \
-                or (ob.words and len(ob.words & words) >= max(2, len(ob.words) // 2)):
+                or (ob.words and len(ob.words & words) >= max(2, len(ob.words) // 2)) or shared_acronyms:
             return sentence.strip()
     return None

@@ -37,7 +37,9 @@ HEADING_KINDS: tuple[tuple[str, re.Pattern], ...] = (
                              r"\b(?:entry|admission|operating|issuer|compliance|business|firm) (?:requirements|"
                              r"obligations|conditions|rules)\b|\bobligations\b|\brequirements\b|\bconditions\b|"
                              r"\bgetting (?:authori[sz]ed|licensed|registered|approved)\b|\bhow to (?:get|obtain|"
-                             r"apply)\b|\bwhat does (?:a|the) \w+ require\b", I)),
+                             r"apply)\b|\bwhat does (?:a|an|the)(?: \w+){1,3} (?:require|need)\b|\bmust do\b|"
+                             r"\bha(?:ve|s) to do\b|\bwhat \w+(?: \w+){0,3} (?:must|need to|have to|has to)\b|\bduties\b|"
+                             r"\bwhat it takes\b|\bentry requirements?\b", I)),
     ("regulators", re.compile(r"\bregulators?\b|\bregulat\w* (?:bod|authorit|agenc|institution|landscape|"
                               r"architecture|structure)|\bsupervis\w* (?:bod|authorit|agenc|institution|"
                               r"structure)|\bsupervisors\b|\bauthorities\b|\bagencies\b|\bbodies\b|"
@@ -164,7 +166,7 @@ COMMENCEMENT = re.compile(
     r"\bin (?:full )?force\b|\binto (?:full )?force\b|\beffective\b(?! date)|"
     r"\b(?:effective|commencement|start(?:ing)?) date\b(?!\s+(?:has|have|is|was)\s+(?:not|yet))|\btake[sn]? (?:full )?effect\b|\btook (?:full )?effect\b|"
     r"\btaking effect\b|\bin effect\b|\bappl(?:y|ies|ied|icable|ying)\b|\bcommenc\w*|\boperative\b|"
-    r"\bentered into\b|\benter into\b|\bentry into\b|\bin place\b|\bgo(?:es)? live\b|\bwent live\b|\bgo-live\b|"
+    r"\bentered into\b|\benter into\b|\bentry into\b|\bin place\b|\b(?:to|would|will) (?:take place|happen)\b|\bgo(?:es)? live\b|\bwent live\b|\bgo-live\b|"
     r"\bstart(?:s|ed|ing)? (?:on|to apply|applying)\b|\bbegins? (?:on|to apply)\b|\bkick(?:s|ed)? in\b|"
     r"\bwith effect\b|\bcome into\b|\bcomes into\b|\bcame into\b|\bset to (?:begin|start|apply)\b|"
     r"\bdue to (?:begin|start|apply|commence)\b|\bstarts?\b|\bbegins?\b|\bin operation\b|\blive\b", I)
@@ -199,7 +201,8 @@ FUTURE = re.compile(r"\bwill\b|\bwould\b|\bshall\b|\bis (?:expected|due|set|sche
                     r"\btarget\w*\b|\bmay\b|\bcould\b|\bmight\b|\bonce\b|\bupon\b|\baims? to\b|\bslated\b|"
                     r"\bforeseen\b|\bprojected\b|\banticipated\b", I)
 # Words that describe an instrument as current, in the present tense.
-CURRENT = re.compile(r"\b(?:applies|governs|covers|regulates|defines|sets|establishes|requires|provides|"
+CURRENT = re.compile(r"\b(?:still|comes? from|rests? on|continues to|remains?|applies|governs|covers|regulates|"
+                     r"defines|sets|establishes|requires|provides|"
                      r"houses|imposes|gives|brings|extends|prohibits|bans|empowers|implements|underpins|"
                      r"creates|introduces|contains|is the (?:basis|foundation|legal basis|framework)|"
                      r"(?:legal )?basis (?:of|for)|remains|continues|forms|sits|serves|lays down|mandates|"
