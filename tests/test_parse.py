@@ -149,6 +149,18 @@ def test_a_section_without_a_known_heading_is_read_by_its_content():
     assert [r.acronym for r in snap.regulators] == ["TFA", "CBT"]
 
 
+def test_prose_regulators_are_bodies_not_places_terms_or_laws():
+    prose = ("The Testland Financial Authority (TFA) licenses exchanges.[1] In Frankfurt, the Anti-Money "
+             "Laundering Authority (AMLA) has been building up its staff.[2] CASPs report to the FIU under the "
+             "AML Act. The National Commission (CNT), set up by the Token Issuance Law (Ley de Emision de Tokens, "
+             "LET), registers issuers; the LET also binds them.[3]")
+    text = report().replace("- Testland Financial Authority (TFA): Licenses and supervises crypto exchanges.[1]\n"
+                            "- Central Bank of Testland (CBT): Oversees payments and banks' dealings with crypto "
+                            "firms.[2]", prose)
+    names = [r.name for r in parse_report(text).regulators]
+    assert names == ["Testland Financial Authority", "Anti-Money Laundering Authority", "FIU", "National Commission"]
+
+
 @pytest.mark.parametrize("raw,expected", [
     ("National Bank of Kazakhstan (NBK)", ("National Bank of Kazakhstan", "NBK", ())),
     ("MAS (Monetary Authority of Singapore)", ("Monetary Authority of Singapore", "MAS", ())),

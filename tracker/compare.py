@@ -445,6 +445,10 @@ def _licensing(p: _Pair) -> list[Change]:
     for body, sentence in new_bodies.items():
         if body in old_bodies or sentence in seen:
             continue
+        reg = p.newer.entities("regulator")[body]
+        if any(re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", lic(p.older)) for n in
+               (reg.name, reg.acronym, *(reg.aliases or ())) if n):
+            continue  # the older report already required something of this body
         seen.add(sentence)
         name = p.newer.entities("regulator")[body]
         out.append(Change("licensing", "added", f"licence ({name.acronym or name.name}): {sentence}",

@@ -15,7 +15,10 @@ from dataclasses import dataclass, field
 
 from tracker.vocabulary import ABBREVIATION_END, BOILERPLATE_HEADING
 
-BULLET = re.compile(r"^(?P<indent>\s*)(?P<mark>[-*+•●▪◦‣–—]|\d{1,3}[.)]|\(\d{1,3}\)|[a-z][.)]|\([a-z]\))\s+(?P<text>\S.*)$")
+BULLET = re.compile(r"^(?P<indent>\s*)(?P<mark>[-*+•●▪◦‣–—]|\d{1,3}[.)]|\(\d{1,3}\)|[a-z][.)]|\([a-z]\)|"
+                    r"(?:i{1,3}|iv|vi{0,3}|ix|xi{0,3})[.)]|\((?:i{1,3}|iv|vi{0,3}|ix|x)\))\s+(?P<text>\S.*)$")
+_OUTLINE = re.compile(r"^(?P<mark>[A-Z])[.)]\s+(?P<text>\S.*)$")
+_SUB_OUTLINE = re.compile(r"^\s*(?:i{1,3}|iv|vi{0,3}|ix|xi{0,3}|[a-z])[.)]\s+\S")
 _URL_LINE = re.compile(r"^\s*(?:\d{1,3}[.)]\s*|[-*•]\s*)?(?:\[\d+\]:?\s*)?<?(?P<url>https?://\S+?)>?\s*$")
 _MD_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.+?)\s*#*\s*$")
 _SETEXT = re.compile(r"^\s*(?:=+|-+)\s*$")
@@ -144,7 +147,64 @@ def normalise(text: str) -> str:
     text = re.sub(r"[\u200b\u200c\u200d\u2060\ufeff]", "", text)
     if len(_HTML_TAG.findall(text)) >= 5:
         text = _from_html(text)
+    if len(_RECORD_LINE.findall(text)) >= 6:
+        text = _from_records(text)
     return text
+
+
+# "  - name: Financial Sector Conduct Authority" / "    acronym: FSCA": structured key/value records
+_RECORD_LINE = re.compile(r"^[ \t]*(?:- )?[a-z][a-z_ ]{1,30}:[ \t]", re.M)
+_RECORD = re.compile(r"^(?P<indent>[ \t]*)(?P<dash>- )?(?P<key>[a-z][a-z_ ]{1,30}):[ \t]*(?P<value>.*)$")
+_NAME_KEYS = {"name", "title", "instrument", "law", "regulator", "authority", "body", "duty", "requirement", "item"}
+_TEXT_KEYS = {"role", "scope", "summary", "description", "notes", "note", "detail", "details", "what", "crypto treatment",
+              "subject", "covers", "mandate", "remit", "treatment", "relevance", "value", "applies to"}
+
+
+def _from_records(text: str) -> str:
+    """Key/value records read as the markdown they stand for: a bare key ('regulators:') is a
+    heading, a '- name: …' record one bullet 'Name (SHORT): role', its other keys its details."""
+    out: list[str] = []
+    record: dict[str, str] | None = None
+
+    def close() -> None:
+        nonlocal record
+        if record is None:
+            return
+        name = next((record[k] for k in record if k in _NAME_KEYS), None)
+        if name is None:
+            name = next(iter(record.values()), "")
+        short = record.get("acronym") or record.get("short") or record.get("abbreviation")
+        body = "; ".join(v for k, v in record.items() if k in _TEXT_KEYS and v)
+        sources = record.get("sources", "")
+        cites = "".join(f"[{n}]" for n in re.findall(r"\d+", sources))
+        head = f"{name} ({short})" if short and short not in name else name
+        out.append(f"- {head}: {body}{cites}" if body else f"- {head}:{cites}")
+        for k, v in record.items():
+            if k not in _NAME_KEYS and k not in _TEXT_KEYS and k not in ("acronym", "short", "abbreviation", "sources") \
+                    and v:
+                out.append(f"  - {k.replace('_', ' ').capitalize()}: {v}")
+        record = None
+
+    for line in text.split("\n"):
+        m = _RECORD.match(line)
+        if m is None:
+            close()
+            out.append(line)
+            continue
+        key, value = m.group("key").replace("_", " ").strip(), m.group("value").strip()
+        if m.group("dash"):
+            close()
+            record = {key: value}
+        elif record is not None and len(m.group("indent")) > 0:
+            record[key] = value
+        elif not value:
+            close()
+            out.append(key.capitalize())  # a bare key: the heading of what follows
+        else:
+            close()
+            out.append(f"{key.capitalize()}: {value}")
+    close()
+    return "\n".join(out)
 
 
 def _from_html(text: str) -> str:
@@ -164,6 +224,7 @@ def _from_html(text: str) -> str:
     text = re.sub(r"<[^>\n]{1,200}>", "", text)
     text = html.unescape(text)
     text = re.sub(r"\n\s*\|\s*\|", "\n|", text)
+    text = re.sub(r"\n\s*\n(?=\s*\|)", "\n", text)  # a table's rows stand together
     return re.sub(r"\n{3,}", "\n\n", text)
 
 
@@ -195,8 +256,9 @@ def sentences(text: str, *, marks: str = ".;!?") -> list[str]:
         start = 0
         for m in re.finditer(rf"[{re.escape(marks)}](?:\[\d[^\]]*\])*\s+", line):
             piece = line[start:m.start() + 1]
-            if piece.endswith(".") and ABBREVIATION_END.search(piece):
-                continue
+            if piece.endswith(".") and (ABBREVIATION_END.search(piece) or re.match(r"[a-z0-9(]", line[m.end():m.end() + 1])
+                                        and re.search(r"\b\w{1,5}\.$", piece)):
+                continue  # "No. 7518", "Min. net assets", "Cir. 1108": an abbreviation, not a sentence end
             out.append(piece.strip())
             start = m.end()
         out.append(line[start:].strip())
@@ -268,6 +330,13 @@ def heading_of(line: str, next_line: str | None = None) -> _Heading | None:
     ends_well = not re.search(r"[:)]$", plain) or re.search(r"\([A-Z][A-Za-z&./-]{1,11}\)$", plain)
     if _looks_like_title(plain) and ends_well and not re.search(r"\s[–—]\s|\s--?\s|:\s", plain):
         return _Heading(_heading_text(plain), "plain")
+    if _looks_like_title(plain) and re.search(r"\s[–—/]\s", plain) and not re.search(r"[;:(\d]", plain):
+        # "Governing Rules — Timeline", "Autoridades / Regulators": a heading of two parts, one of them a
+        # section's name (not "BSP — Bangko Sentral ng Pilipinas", an entry)
+        from tracker.vocabulary import HEADING_KINDS
+        parts = re.split(r"\s[–—/]\s", plain)
+        if all(len(p.split()) <= 5 for p in parts) and any(rx.search(p) for p in parts for _, rx in HEADING_KINDS):
+            return _Heading(_heading_text(plain), "plain")
     return None
 
 
@@ -419,7 +488,9 @@ def parse_body(raw_lines: list[str]) -> Body:
             del stack[quote_base:]
             quote_base = None
         if not s or _RULE.match(s):
-            flush()
+            following = next((lines[k].text.strip() for k in range(i + 1, n) if lines[k].text.strip()), "")
+            if not (pending_table and following.startswith("|")):  # a blank line inside a table
+                flush()
             i += 1
             continue
         if url := _URL_LINE.match(s):
@@ -436,6 +507,17 @@ def parse_body(raw_lines: list[str]) -> Body:
         if pending_table:
             flush()
         nxt = lines[i + 1].text if i + 1 < n else None
+        outline = _OUTLINE.match(s)
+        if outline and nxt is not None and _SUB_OUTLINE.match(nxt):
+            # "A. Israel Tax Authority (ITA)" over "i. …", "ii. …": an outline's entry and its details
+            pending_items.append((0, outline.group("text").strip()))
+            k = i + 1
+            while k < n and _SUB_OUTLINE.match(lines[k].text):
+                sub = BULLET.match(lines[k].text.strip())
+                pending_items.append((2, sub.group("text").strip() if sub else lines[k].text.strip()))
+                k += 1
+            i = k
+            continue
         h = heading_of(s, nxt)
         if h is not None and h.style.startswith("num"):
             depth = int(h.style[3:])
@@ -485,7 +567,7 @@ FIELD_LABEL = re.compile(
     r"mandate|acronym|abbreviation|also known as|aka|notes?|summary|scope|key provisions|what it does|"
     r"penalties|deadline|applies to|covers|responsibilit(?:y|ies)|powers|functions|jurisdiction|website|"
     r"source|sources|citation|reference|instrument|legal basis|basis|amount|value|threshold|detail|details|"
-    r"requirement|who|when)$", re.I)
+    r"requirement|who|when|proposed commencement|local name|short|issued|crypto treatment)$", re.I)
 
 
 # Words that make a one-line label a section rather than an entry of the list it stands in.

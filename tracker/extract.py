@@ -26,12 +26,37 @@ from tracker.document import FIELD_LABEL
 CORE = ("regulators", "laws", "stance", "licensing")
 
 
+# The noun a heading ends on says what it is about ("Licensing Authorities" are authorities).
+_HEAD_NOUNS = (
+    ("regulators", re.compile(r"\b(?:authorit(?:y|ies)|regulators?|supervisors?|bodies|agencies|institutions|"
+                              r"stakeholders|watchdogs?|oversight)\W*$", re.I)),
+    ("laws", re.compile(r"\b(?:legislation|laws?|acts|statutes|instruments|rules|rulebook|framework|basis)\W*$", re.I)),
+    ("licensing", re.compile(r"\b(?:requirements?|conditions|obligations|duties|regime|licen[cs]ing|registration|"
+                             r"authori[sz]ation)\W*$", re.I)),
+)
+
+
 def heading_kind(heading: str) -> str:
     """Which part of a snapshot a heading names: a core kind, 'digest', 'developments',
-    'boilerplate' or 'other'."""
+    'boilerplate' or 'other'. A heading of two parts ("Autoridades / Regulators", "Governing Rules
+    — Timeline") is what either part names, a fact section before a narrative one."""
     h = heading.strip(" :?")
     if BOILERPLATE_HEADING.match(h):
         return "boilerplate"
+    parts = [p.strip() for p in re.split(r"\s+[/—–|]\s+|\s+-\s+", h) if p.strip()]
+    kinds = [_one_heading_kind(p) for p in parts] if len(parts) > 1 else [_one_heading_kind(h)]
+    core = [k for k in kinds if k in CORE]
+    if core:
+        return core[0]
+    return next((k for k in kinds if k != "other"), "other")
+
+
+def _one_heading_kind(h: str) -> str:
+    if BOILERPLATE_HEADING.match(h):
+        return "boilerplate"
+    for kind, rx in _HEAD_NOUNS:
+        if rx.search(h) and not re.search(r"\btravel rule\W*$", h, re.I):
+            return kind
     for kind, rx in HEADING_KINDS:
         if rx.search(h) and not (kind == "laws" and re.fullmatch(r"(?:AML/CFT and )?travel rule", h, re.I)):
             return kind
@@ -68,11 +93,20 @@ class _Node:
     parent: "_Node | None" = None
 
 
-def _content_kind(sec: Section) -> str | None:
-    """What the names of a section's entries are, when its heading does not say."""
+def _content_kind(sec: Section, strict: bool = False) -> str | None:
+    """What the names of a section's entries are, when its heading does not say (with `strict`,
+    when they say it so plainly that the heading is overruled)."""
     names = [name_and_rest(it.text)[0] for it in sec.items]
     names += [t.rows[i][0] for t in sec.tables for i in range(len(t.rows)) if t.rows[i]]
     names += [c.heading for c in sec.children]
+    names += [e[0] for e in (paragraph_entry(p) for p in sec.paragraphs) if e]
+    if strict:
+        if len(names) < 2:
+            return None
+        bodies = sum(1 for n in names if looks_like_entity(n, "regulators") and not INSTRUMENT_WORD.search(n)
+                     and not OBLIGATION.search(n))
+        laws = sum(1 for n in names if looks_like_entity(n, "laws") and STRONG_INSTRUMENT.search(n))
+        return "regulators" if bodies >= 0.8 * len(names) else "laws" if laws >= 0.8 * len(names) else None
     if len(names) >= 2 or (names and not sec.paragraphs):
         bodies = sum(1 for n in names if looks_like_entity(n, "regulators") and not INSTRUMENT_HEAD.search(n))
         laws = sum(1 for n in names if looks_like_entity(n, "laws") and STRONG_INSTRUMENT.search(n))
@@ -108,8 +142,10 @@ def classify(body: Body) -> list[_Node]:
             kind, entity = pk, True
         elif own == "other" and pk in CORE:
             kind = pk
-        elif own == "laws" and re.search(r"\bframework\b", sec.heading, re.I) and _content_kind(sec) == "regulators":
-            kind = "regulators"
+        elif own in ("laws", "licensing", "stance") and _content_kind(sec, strict=True) == "regulators":
+            kind = "regulators"  # whatever the heading says, a list of agencies is a list of agencies
+        elif own in ("regulators", "licensing", "stance") and _content_kind(sec, strict=True) == "laws":
+            kind = "laws"
         else:
             kind = own
         node = _Node(sec, kind, narrative and kind not in NARRATIVE_KINDS or narrative, entity, parent)
@@ -163,21 +199,41 @@ def _fields(lines: Iterable[str]) -> tuple[dict[str, str], list[str]]:
         m = re.match(r"^\s*(?:\*\*|__)?([A-Za-z][A-Za-z ]{1,30}?)(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(.+)$", line)
         if m and FIELD_LABEL.match(m.group(1).strip()):
             key = m.group(1).strip().casefold()
-            if re.match(r"effective|in force|commencement|entry into force", key):
+            if re.match(r"effective|in force|commencement|entry into force|proposed commencement|applies from", key):
                 out.setdefault("effective", m.group(2).strip())
             elif re.match(r"status|current status|stage", key):
                 out.setdefault("status", m.group(2).strip())
             elif re.match(r"acronym|abbreviation|also known as|aka", key):
                 out.setdefault("acronym", m.group(2).strip())
-            rest.append(m.group(2).strip() if key not in ("effective", "status") else line.strip())
+            rest.append(m.group(2).strip() if re.match(r"acronym|abbreviation|also known|aka", key) else line.strip())
         else:
             rest.append(line.strip())
     return out, rest
 
 
+_DATE_FIRST = re.compile(r"^\s*(?P<date>(?:\d{1,2}\s+)?(?:[A-Z][a-z]{2,8}\.?\s+)?(?:\d{1,2},?\s+)?(?:19|20)\d\d(?:-\d\d){0,2}|"
+                         r"(?:Early|Mid|Late|Ongoing|Pending|Q[1-4])[\w -]{0,12}?)\s*(?:[—–:]|\s-)\s+(?P<rest>\S.*)$")
+
+
+def _date_first(text: str) -> str | None:
+    """'1 March 2026 — Circular No. 1227 takes effect' -> 'Circular No. 1227 takes effect on 1 March
+    2026': an entry of a timeline, its date put after its event."""
+    m = _DATE_FIRST.match(strip_markup(text))
+    if not m or not (dates.find_dates(m.group("date")) or re.match(r"(?:Ongoing|Pending)", m.group("date"))):
+        return None
+    rest = re.sub(r"^(?:the\s+)", "", m.group("rest"))
+    found = [d for d in dates.find_dates(m.group("date")) if d.iso]
+    if not found:
+        return rest
+    head, _, tail = re.sub(r"(\[\d[^\]]*\])+\s*$", "", rest).partition(";")
+    return f"{head.rstrip(' .')} on {found[0].text}" + (f";{tail}" if tail else ".")
+
+
 def _from_item(item: Item, kind: str) -> list[_Raw]:
     """The entity (or entities, for a compound) one bullet names; its nested bullets are its details
     unless it introduces them as a list of their own."""
+    if (timed := _date_first(item.text)) is not None:
+        item = Item(timed, item.children)
     name_part, rest = name_and_rest(item.text)
     if item.children and item.text.rstrip().endswith(":") and not rest:
         out = []
@@ -200,7 +256,7 @@ def _from_item(item: Item, kind: str) -> list[_Raw]:
     parts = split_compound(plain_name, "law" if kind == "laws" else "regulator")
     for k, part in enumerate(parts):
         name, acronym, aliases, paren = split_name(part)
-        text = _respectively(_own_share(description, k, len(parts)), k, len(parts))
+        text = _respectively(_own_share(_clauses_of(description, parts, k), k, len(parts)), k, len(parts))
         part_fields = {f: _respectively(v, k, len(parts)) for f, v in fields.items()}
         raw = _Raw(name, acronym or _acronym_field(part_fields), aliases, paren, text, part_fields)
         _longer_name(raw, strip_markup(rest), kind)
@@ -211,6 +267,16 @@ def _from_item(item: Item, kind: str) -> list[_Raw]:
 def _longer_name(raw: _Raw, description: str, kind: str) -> None:
     """'KMAG: The Kryptomärkteaufsichtsgesetz, in force …', 'Bundesbank. The Deutsche Bundesbank …':
     the description opens with the full name the entry goes by."""
+    from tracker.registry import _acronym_fits
+
+    spelled = re.match(r"^(?:the\s+)?([A-ZÀ-Ý][^;,:.()]{3,80}?)\s*(?:[;,:(]|$)", description)
+    if is_acronym(raw.name) and spelled and _acronym_fits(raw.name, spelled.group(1)) and \
+            not sentence_like(spelled.group(1)):
+        # "BSP — Bangko Sentral ng Pilipinas; VASP licence …": the description spells the acronym out
+        raw.acronym = raw.acronym or raw.name
+        raw.aliases = tuple(dict.fromkeys([raw.name, *raw.aliases]))
+        raw.name = spelled.group(1).strip()
+        return
     mentions = find_mentions(description[:160], "law" if kind == "laws" else "regulator")
     if not mentions or mentions[0].start > 4:
         return
@@ -223,6 +289,35 @@ def _longer_name(raw: _Raw, description: str, kind: str) -> None:
         if is_acronym(short) and raw.acronym is None:
             raw.acronym = short
         raw.name = long_.name
+
+
+def _clauses_of(text: str, parts: list[str], k: int) -> str:
+    """The k-th part's share of a compound's description: the clauses that name it, with those
+    that name none of the parts ('… under the Act since 19 December 2022, and Directive 9 has
+    applied since 30 April 2025': the second clause is Directive 9's)."""
+    if len(parts) < 2:
+        return text
+    from tracker.registry import fold
+
+    def marks(part: str) -> set[str]:
+        words = [w for w in fold(re.sub(r"\([^()]*\)", " ", part)).split() if not w.isdigit() and len(w) > 2
+                 and w not in ("the", "and", "act", "law", "for", "financial", "national")]
+        return {w for w in words if sum(w in fold(p) for p in parts) == 1}
+
+    clauses = [c for c in re.split(r"(?<=[;.])\s+|,\s+and\s+(?=[A-Z])", text) if c.strip()]
+    mine, others, common = [], 0, []
+    for c in clauses:
+        f = f" {fold(c)} "
+        hits = [j for j, p in enumerate(parts) if any(f" {w} " in f for w in marks(p))]
+        if k in hits and len(hits) == 1:
+            mine.append(c)
+        elif hits and k not in hits:
+            others += 1
+        else:
+            common.append(c)
+    if not mine or not others:
+        return text
+    return " ".join(common + mine) if not common else " ".join(mine + [c for c in common if not dates.find_dates(c)])
 
 
 def _own_share(text: str, k: int, n: int) -> str:
@@ -353,6 +448,10 @@ def _from_prose(paragraphs: list[str], kind: str, acronyms: dict[str, str]) -> l
     last: _Raw | None = None
     last_para: str | None = None
     for para in paragraphs:
+        if (listed := _semicolon_entries(para, kind)) is not None:
+            for line in listed:
+                out.extend(_from_item(Item(line), kind))
+            continue
         entry = paragraph_entry(para)
         name, rest = entry if entry else ("", "")
         if rest and looks_like_entity(name, kind, entry=True) and not BOILERPLATE_HEADING.match(name) \
@@ -443,12 +542,23 @@ def _entries(para: str, kind: str) -> bool:
     return any(looks_like_entity(e[0], kind, entry=True) for e in starts)
 
 
+def _semicolon_entries(para: str, kind: str) -> list[str] | None:
+    """'Financial Sector Regulation Act (2017) – in force – 1 April 2018; FIC Directive 9 – …':
+    entries separated by semicolons, each 'Name – …'."""
+    parts = [p.strip() for p in re.split(r";\s+", strip_markup(para)) if p.strip()]
+    if len(parts) < 3:
+        return None
+    entries = [paragraph_entry(p) for p in parts]
+    good = [e for e in entries if e and looks_like_entity(e[0], kind, entry=True)]
+    return [f"{e[0]}: {e[1]}" for e in good] if len(good) >= max(3, 0.7 * len(parts)) else None
+
+
 def _merge_appositions(text: str, mentions: list) -> list:
     """Mentions that name one entity twice, side by side, become one mention with an alias; the
     longer name leads ("ESMA, the European Securities and Markets Authority")."""
     out: list = []
     for m in mentions:
-        if out and _APPOSITION.match(text[out[-1].end:m.start]):
+        if out and _APPOSITION.match(text[out[-1].end:m.start]) and _one_kind(out[-1].name, m.name):
             prev = out[-1]
             first, second = (m, prev) if is_acronym(prev.name) and not is_acronym(m.name) else (prev, m)
             acronym = prev.acronym or m.acronym or (second.name if is_acronym(second.name) else None)
@@ -460,6 +570,14 @@ def _merge_appositions(text: str, mentions: list) -> list:
     return out
 
 
+def _one_kind(a: str, b: str) -> bool:
+    """Whether two names side by side can be one entity: an acronym and a name, or two names of
+    bodies or of instruments ('In Frankfurt, the Anti-Money Laundering Authority' are two)."""
+    if is_acronym(a) or is_acronym(b):
+        return True
+    return bool(BODY.search(a) and BODY.search(b) or INSTRUMENT_WORD.search(a) and INSTRUMENT_WORD.search(b))
+
+
 _NOT_REGULATORS = re.compile(
     r"\b(?:court|parliament|congress|senate|assembly|legislature|diet|lok sabha|cabinet|president|prime minister|"
     r"government|FATF|IMF|FSB|BIS|IOSCO|OECD|G20|G7|World Bank|United Nations|European Parliament|Council of "
@@ -467,11 +585,24 @@ _NOT_REGULATORS = re.compile(
     r"exchange(?:s)? such as|binance|coinbase|kraken)\b", re.I)
 
 
+_TERMS = {"AML", "CFT", "CTF", "KYC", "CDD", "AML/CFT", "AML/CTF", "VASP", "VASPS", "CASP", "CASPS", "DASP", "DASPS",
+          "STR", "STRS", "CTR", "CTRS", "EU", "EEA", "UK", "US", "USA", "FX", "IT", "ICT", "ISMS", "DLT", "NFT", "NFTS", "ICO",
+          "ICOS", "CBDC", "ETF", "ETFS", "OTC", "FATF", "IMF", "OECD", "CARF", "DEFI", "KRW", "USD", "EUR", "GBP", "MICA",
+          "MICAR", "TFR", "DORA", "AMLD", "AMLR", "VDA", "VDAS", "VA", "VAS", "PSA", "FAQ", "SRO", "SROS", "FASP", "FASPS",
+          "ITF", "ITFS", "PSAV", "PSAVS", "BTC", "ETH", "ART", "ARTS", "EMT", "EMTS"}
+
+
 def _is_regulator_mention(m, acronyms: dict[str, str]) -> bool:
     if _NOT_REGULATORS.search(m.name):
         return False
+    if re.fullmatch(r"[A-Z][a-zà-ÿ]+[A-Za-z]*", m.name) and not is_acronym(m.name):
+        return m.name.upper() in acronyms  # "Banxico": a body's short name the report defines
     if is_acronym(m.name) and not m.aliases:
-        return m.name.upper() in acronyms or m.acronym is not None
+        # in a regulators section an acronym is a body, unless it is a term of art or the report
+        # spells it out as an instrument ("the Digital Assets Issuance Law (… LEAD)")
+        if m.name.upper() in acronyms:
+            return not INSTRUMENT_WORD.search(acronyms[m.name.upper()])
+        return m.acronym is not None or m.name.upper() not in _TERMS
     return bool(BODY.search(m.name)) or m.acronym is not None and bool(BODY.search(" ".join(m.aliases)))
 
 
@@ -484,6 +615,16 @@ def _from_entity_section(node: _Node) -> list[_Raw]:
     fields, other = _fields(lines)
     name, acronym, aliases, paren = split_name(sec.heading)
     return [_Raw(name, acronym or _acronym_field(fields), aliases, paren, " ".join(other), fields)]
+
+
+def _ident(name: str) -> str | None:
+    from tracker.registry import identifier
+
+    return identifier(name)
+
+
+def _kind_words(name: str) -> set[str]:
+    return {w.casefold().rstrip("s") for w in re.findall(r"[A-Za-z]+", name) if INSTRUMENT_WORD.fullmatch(w)} or {"_"}
 
 
 def _contained(short: str, long_: str) -> bool:
@@ -505,7 +646,9 @@ def _dedupe(raws: list[_Raw]) -> list[_Raw]:
         if r.prose and any(_contained(r.name, o.name) for o in out):
             continue  # a shorter form of a name listed already
         key_names = {r.name.casefold(), *(a.casefold() for a in r.aliases)}
-        hit = next((o for o in out if o.name.casefold() in key_names or r.name.casefold() in
+        ident = _ident(r.name)
+        hit = next((o for o in out if ident and _ident(o.name) == ident and _kind_words(o.name) & _kind_words(r.name)),
+                   None) or next((o for o in out if o.name.casefold() in key_names or r.name.casefold() in
                     {a.casefold() for a in o.aliases} or (r.acronym and o.acronym and r.acronym == o.acronym)
                     or (r.acronym and r.acronym.casefold() == o.name.casefold())
                     or (o.acronym and o.acronym.casefold() == r.name.casefold())), None)
@@ -547,9 +690,12 @@ def _raws(nodes: list[_Node], kind: str, acronyms: dict[str, str]) -> list[_Raw]
 
 
 def regulators_of(nodes: list[_Node], acronyms: dict[str, str]) -> list[Regulator]:
-    """The report's regulators."""
+    """The report's regulators; one named by an acronym the report spells out elsewhere goes by
+    the full name ('BSP' is the Bangko Sentral ng Pilipinas)."""
     out = []
     for r in _raws(nodes, "regulators", acronyms):
+        if is_acronym(r.name) and r.name.upper() in acronyms and not r.acronym:
+            r.name, r.acronym = acronyms[r.name.upper()], r.name
         out.append(Regulator(name=r.name, acronym=r.acronym, aliases=r.aliases, role=strip_markup(r.text),
                              citations=citations(r.text)))
     return out
@@ -614,6 +760,7 @@ def _stance_text(nodes: list[_Node]) -> tuple[str, str]:
 def stance_of(nodes: list[_Node], summary: str) -> Stance:
     """The trading stance: the stance section's lead first, then the rest of it, then the summary."""
     lead, full = _stance_text(nodes)
+    lead, full, summary = (re.sub(r"\s&\s", " and ", t) for t in (lead, full, summary))
     trading = trading_stance(lead) if lead else "unclear"
     if trading == "unclear" and full:
         trading = trading_stance(full)

@@ -32,7 +32,9 @@ def is_acronym(s: str) -> bool:
 
 
 _VERB = re.compile(
-    r"\b(?:is|are|was|were|has|have|had|will|would|shall|may|can|must|be|been|being|does|do|did|applies|apply|"
+    r"\b(?:takes|took|enters|entered|comes|came|signs|signed|publishes|sets|starts|started|begins|began|ends|"
+    r"ended|lapses|lapsed|expires|expired|moves|moved|becomes|became|obliges|bars|blocks|warns|"
+    r"is|are|was|were|has|have|had|will|would|shall|may|can|must|be|been|being|does|do|did|applies|apply|"
     r"requires|require|sets|set out|covers|governs|took|came|entered|gives|makes|brings|creates|regulates|"
     r"supervises|licenses|licences|registers|issues|oversees|enforces|defines|establishes|provides|remains|"
     r"introduced|introduces|replaced|replaces|passed|adopted|enacted|signed|published|approved|received|"
@@ -406,8 +408,8 @@ def _trim(raw: str, kind: str) -> str | None:
                         r"(?:\s+(?:19|20)\d\d)?", name, re.I):
             return None
         return name
-    if not BODY.search(raw) and not is_acronym(raw):
-        return None
+    if not BODY.search(raw) and not is_acronym(raw) and not re.fullmatch(r"[A-Z][a-zà-ÿ]+[A-Za-z]*", raw):
+        return None  # a single capitalised word may be a body's short name ("Banxico"): the caller checks
     if INSTRUMENT_HEAD.search(raw.split()[-1] if raw.split() else ""):
         return None
     return raw
@@ -425,15 +427,23 @@ def _mention(text: str, start: int, raw: str) -> Mention:
 def acronym_definitions(text: str) -> dict[str, str]:
     """Acronyms the text defines: 'Astana International Financial Centre (AIFC)' -> AIFC."""
     found: dict[str, str] = {}
-    for m in re.finditer(r"((?:[A-Z][\w'’-]+\s+(?:(?:of|the|and|for|on|de|do|da|des|in)\s+){0,2}){1,8}[A-Z][\w'’-]+)"
+    for m in re.finditer(r"((?:[A-Z][\w'’-]+[ \t]+(?:(?:of|the|and|for|on|de|do|da|des|in|y|e|del|la|las|los|el|ng|für|der)[ \t]+){0,2}){1,8}[A-Z][\w'’-]+)"
                          r"\s+\(([A-Z][A-Za-z&/]{1,9})\)", text):
         long_, short = m.group(1), m.group(2)
         initials = "".join(w[0] for w in re.findall(r"[A-Za-z]+", long_) if w[0].isupper())
         if short[0].upper() in initials and short.upper() not in found:
-            found[short.upper()] = long_
-    for m in re.finditer(r"\b([A-Z][A-Za-z&]{1,9})\s+\(((?:[A-Z][\w'’-]+\s+(?:(?:of|the|and|for|on)\s+){0,2}){1,8}"
+            found[short.upper()] = re.sub(r"^The\s+", "", long_)
+    for m in re.finditer(r"\b([A-Z][A-Za-z&]{1,9})\s+\(((?:[A-Z][\w'’-]+[ \t]+(?:(?:of|the|and|for|on)[ \t]+){0,2}){1,8}"
                          r"[A-Z][\w'’-]+)\)", text):
         short, long_ = m.group(1), m.group(2)
         if is_acronym(short) and short.upper() not in found:
-            found[short.upper()] = long_
+            found[short.upper()] = re.sub(r"^The\s+", "", long_)
+    # "the Digital Assets Issuance Law (Ley de Emisión de Activos Digitales, LEAD)": the acronym
+    # of a name given in its own language too
+    for m in re.finditer(r"((?:[A-Z][\w'’-]+[ \t]+(?:(?:of|the|and|for|on)[ \t]+){0,2}){1,8}[A-Z][\w'’-]+)"
+                         r"\s+\(([A-ZÀ-Ý][^(),;]{3,80}),\s*([A-Z][A-Za-z&/]{1,9})\)", text):
+        long_, own, short = m.group(1), m.group(2), m.group(3)
+        initials = "".join(w[0] for w in re.findall(r"\w+", f"{long_} {own}") if w[0].isupper())
+        if is_acronym(short) and short[0] in initials and short.upper() not in found:
+            found[short.upper()] = re.sub(r"^The\s+", "", long_)
     return found

@@ -74,6 +74,9 @@ def parse_report(text: str, *, name: str = "report") -> Snapshot:
                                  "naming any regulator or law)")
         raise ReportRejected(f"{name}: no recognisable regulator or legislation section; storing it would "
                              "read as everything removed")
+    if not laws and not trailer and cut is None:
+        raise ReportRejected(f"{name}: the report looks truncated (no legislation section and no closing "
+                             "source notes); storing it would read as everything removed")
     stance = stance_of(nodes, lead)
     licensing = licensing_of(nodes, stance.trading)
     return Snapshot(

@@ -99,7 +99,8 @@ def _acronym_fits(acronym: str, name: str) -> bool:
     words = [w for w in fold(name).split() if not w.isdigit()]
     if len(a) < 2 or len(words) < 2:
         return False
-    if _initials(words) == a or "".join(w[0] for w in words) == a:
+    if _initials(words) == a or "".join(w[0] for w in words) == a or _initials([w for w in words if w not in
+                                                                                ("ng", "y", "e", "del", "la")]) == a:
         return True
 
     @lru_cache(maxsize=None)
@@ -109,7 +110,8 @@ def _acronym_fits(acronym: str, name: str) -> bool:
         if j == len(words):
             return False
         w = words[j]
-        if w in ("of", "the", "and", "for", "on", "in") and fits(i, j + 1):
+        if w in ("of", "the", "and", "for", "on", "in", "ng", "de", "del", "la", "y", "e", "des", "du", "der", "fur") \
+                and fits(i, j + 1):
             return True
         for k in range(1, len(w) + 1):
             if i + k <= len(a) and a[i:i + k] == w[:k] and fits(i + k, j + 1):

@@ -271,6 +271,12 @@ def _clauses(text: str) -> list[str]:
     return sentences(text, marks=".;")
 
 
+# Sentences about the requirements rather than requirements ("The corporate requirements are demanding.")
+_META = re.compile(r"^\W*(?:the\s+)?(?:\w+\s+){0,3}(?:requirements?|obligations|conditions|rules)\s+(?:are|is|follow|"
+                   r"include|cover|apply|remain)\b(?!\s+(?:to|that)\b)|^\W*(?:applications?|applicants?)\s+(?:are|is)\s+"
+                   r"(?:filed|made|submitted)\b", re.I)
+
+
 def _segments(clause: str) -> list[tuple[int, str]]:
     """A clause cut into its list members ("sufficient capital, AML/CFT compliance, secure storage,
     and investor protections"), each with its offset."""
@@ -292,7 +298,7 @@ def read_line(line: str, bodies_known: frozenset[str] = frozenset(), elsewhere: 
     whole = f"{label}: {body}" if label else body
     if not any(rx.search(whole) for _, rx in _CONCEPT_RES):
         words = _words(whole)
-        if not words:
+        if not words or _META.search(whole) or (elsewhere and not _STRONG_OBLIGATION.search(whole)):
             return []
         return [Obligation(None, label_subject or _subject(whole), whole.strip(), _bodies(whole, bodies_known), (), (),
                            bool(LIFTED.search(whole)), bool(PLANNED.search(whole)), words, elsewhere)]

@@ -130,7 +130,10 @@ PARTIAL_PASSAGE = re.compile(
     r"(?:senate|house of representatives|lower house|upper house|first chamber|one chamber|national council|"
     r"council of states|committee|cabinet|council of ministers|federal council|government|commission|"
     r"bundestag|bundesrat|lok sabha|rajya sabha|duma|house of lords|house of commons|sejm|dáil)\b|"
-    r"\b(?:cabinet|committee|senate|government)[- ](?:approved|backed|endorsed)\b", I)
+    r"\b(?:cabinet|committee|senate|government)[- ](?:approved|backed|endorsed)\b|"
+    r"\b(?:passed|cleared|approved)\s+(?:in\s+)?(?:the\s+)?(?:\w+\s+)?(?:\(\s*)?(?:lower house|upper house|first chamber|"
+    r"one chamber|house of assembly|house of representatives|national council|senate|lok sabha|bundestag|"
+    r"chamber of deputies|first reading|second reading|committee stage)\b|\b\w+ \((?:lower|upper) house\)", I)
 # Passage into law: what turns a bill into an act.
 PASSAGE_STEP = re.compile(
     r"\b(?:passed|adopted|enacted|signed|promulgated|assented|approved|ratified)\b|\broyal assent\b|"
@@ -244,7 +247,8 @@ STANCE_RULES: tuple[tuple[str, re.Pattern], ...] = (
                                      r"\bnot (?:yet |comprehensively |specifically |fully |formally |directly )?"
                                      r"regulated\b|\bwithout (?:a |any )?(?:dedicated |specific )?(?:regulat\w*|"
                                      r"licen[cs]\w*) (?:regime|framework)\b|\blargely unsupervised\b|"
-                                     r"\boutside (?:the )?(?:regulatory )?perimeter\b|\blight[- ]touch\b", I)),
+                                     r"\boutside (?:the )?(?:regulatory )?perimeter\b|\blight[- ]touch\b|"
+                                     r"\b(?:lightly|loosely|minimally|barely|thinly|largely un)regulated\b", I)),
     ("legal_regulated", re.compile(r"\blegal and (?:\w+ )?(?:regulated|licensed|supervised)\b|\bregulated and "
                                    r"legal\b|\bpermitted (?:and|under)\b.*\b(?:regulat|licen[cs]|supervis)|"
                                    r"\blegal\b.*\b(?:licensed|regulated|supervised|licensing regime|authori[sz]ed)\b|"
@@ -311,7 +315,8 @@ LABEL_SPLIT = re.compile(r"^(?P<label>[^:;.]{2,60}?)\s*:\s+(?P<body>.+)$")
 
 ABBREVIATION_END = re.compile(
     r"(?:\b(?:No|Nr|Nos|Art|Arts|Sec|Secs|para|paras|e\.g|i\.e|etc|vs|Mr|Ms|Dr|St|Inc|Ltd|Co|Corp|approx|cf|"
-    r"Cap|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|U\.S|U\.K|S\.O|S\.C|B\.E|Rs|Nr|c|s|ss|ch|pp|vol)|"
+    r"Cap|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|U\.S|U\.K|S\.O|S\.C|B\.E|Rs|Nr|c|s|ss|ch|pp|vol|Min|Max|"
+    r"Cir|Reg|Res|Dir|Sch|Cl|Approx|Incl|Excl|Govt|Dept|Assn|eff|approx|min|max|incl|cap)|"
     r"\b[A-Z])\.$")
 
 
