@@ -25,6 +25,9 @@ DAY = dt.date(2026, 4, 11)
     ("Geldwäschegesetz", "The Money Laundering Act, in force in its current version since 2017.", "2017", "in_force"),
     ("Act", "Commencement deferred from 1 January 2027 to 1 July 2027.", "2027-07-01", "adopted"),
     ("Act", "Passed by Parliament in May 2026, with commencement set from 1 January 2027.", "2027-01-01", "adopted"),
+    ("Ley", "Passed by the Senate on 10 February 2026 and by the Chamber on 24 February 2026, which moved the start "
+            "date back by three months; published on 3 March 2026 and in force from 1 October 2026.", "2026-10-01",
+     "adopted"),
     ("Amendment Act", "A Cabinet Order has now set the effective date at June 1, 2026.", "2026-06-01", "adopted"),
     ("Regulations 2017", "Brought exchanges into scope from January 10, 2020; the Travel Rule has applied since "
                          "1 September 2023.", "2020-01-10", "in_force"),

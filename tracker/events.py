@@ -143,7 +143,8 @@ def events(text: str, report_date: dt.date) -> list[Event]:
                 taken.add(date.start)
             assigned.append(date)
         for k, (step, m) in enumerate(found):
-            if assigned[k] is None:
+            if assigned[k] is None and not (step == "commence" and re.search(r"\bdate\b", m.group(0), re.I)):
+                # ("…on 24 February, which moved the start date back": the noun takes no date before it)
                 prev_end = found[k - 1][1].end() if k else 0
                 before = [d for d in mentions if prev_end <= d.start and d.end <= m.start() and m.start() - d.end <= 25
                           and d.start not in taken]
