@@ -421,7 +421,9 @@ def _licensing(p: _Pair) -> list[Change]:
         if stated_in(o.concept, o.words, p.new_text) is not None:
             continue  # still stated, in another section
         back = _stated(o, p.after)
-        material = p.after is not None and not back and not suspect
+        # a duty of no known kind is matched by its words, which a paraphrase changes: its silent
+        # absence is no evidence it was dropped
+        material = p.after is not None and not back and not suspect and o.concept is not None
         out.append(Change("licensing", "removed", o.label(), "req:" + slug(o.key), old=o.value() or o.text,
                           material=material, confirmed=False, omission=back, suspect=suspect))
     # duties the report adds: one change per line that states them

@@ -17,7 +17,8 @@ from tracker import dates
 from tracker.document import Body, Item, Section, Table, citations, flatten_item, sentences, strip_markup
 from tracker.events import law_facts
 from tracker.model import Law, Licensing, Regulator, Section as SectionRecord, Stance
-from tracker.names import INSTRUMENT_WORD, Mention, find_mentions, is_acronym, name_and_rest, paragraph_entry, sentence_like, split_compound, split_name
+from tracker.names import (INSTRUMENT_WORD, Mention, find_mentions, is_acronym, name_and_rest, paragraph_entry,
+                           sentence_like, spelled_out, split_compound, split_name)
 from tracker.vocabulary import (STRONG_INSTRUMENT, BODY, BOILERPLATE_HEADING, HEADING_KINDS, IDENTIFIER, INSTRUMENT_HEAD,
                                 LICENCE_REQUIRED, LIFTED, NARRATIVE_KINDS, NO_LICENCE, NOT_LEGAL, OBLIGATION,
                                 OFF_TOPIC_STANCE, PLAIN_LEGAL, REMOVAL, STANCE_NEGATED, STANCE_RULES, STANCE_UNCLEAR)
@@ -558,7 +559,8 @@ def _merge_appositions(text: str, mentions: list) -> list:
     longer name leads ("ESMA, the European Securities and Markets Authority")."""
     out: list = []
     for m in mentions:
-        if out and _APPOSITION.match(text[out[-1].end:m.start]) and _one_kind(out[-1].name, m.name):
+        if out and _APPOSITION.match(text[out[-1].end:m.start]) and _one_kind(out[-1].name, m.name,
+                                                                               text[out[-1].end:m.start]):
             prev = out[-1]
             first, second = (m, prev) if is_acronym(prev.name) and not is_acronym(m.name) else (prev, m)
             acronym = prev.acronym or m.acronym or (second.name if is_acronym(second.name) else None)
@@ -570,11 +572,19 @@ def _merge_appositions(text: str, mentions: list) -> list:
     return out
 
 
-def _one_kind(a: str, b: str) -> bool:
-    """Whether two names side by side can be one entity: an acronym and a name, or two names of
-    bodies or of instruments ('In Frankfurt, the Anti-Money Laundering Authority' are two)."""
+def _one_kind(a: str, b: str, gap: str = "") -> bool:
+    """Whether two names side by side can be one entity: an acronym and the name it abbreviates
+    (or a name introduced as 'BaFin, the Federal Financial Supervisory Authority'), or two names
+    of bodies or of instruments. 'In Frankfurt, the Anti-Money Laundering Authority' and 'the CNBV,
+    Banxico and the UIF' are lists, not appositions."""
     if is_acronym(a) or is_acronym(b):
-        return True
+        from tracker.registry import _acronym_fits
+
+        short, long_ = (a, b) if is_acronym(a) else (b, a)
+        if is_acronym(long_):
+            return short == long_
+        return _acronym_fits(short, long_) or bool(re.search(r"\bthe\s*$", gap, re.I)) and bool(
+            BODY.search(long_) or INSTRUMENT_WORD.search(long_))
     return bool(BODY.search(a) and BODY.search(b) or INSTRUMENT_WORD.search(a) and INSTRUMENT_WORD.search(b))
 
 
@@ -689,13 +699,15 @@ def _raws(nodes: list[_Node], kind: str, acronyms: dict[str, str]) -> list[_Raw]
     return _dedupe(raws)
 
 
-def regulators_of(nodes: list[_Node], acronyms: dict[str, str]) -> list[Regulator]:
+def regulators_of(nodes: list[_Node], acronyms: dict[str, str], full: str = "") -> list[Regulator]:
     """The report's regulators; one named by an acronym the report spells out elsewhere goes by
     the full name ('BSP' is the Bangko Sentral ng Pilipinas)."""
     out = []
     for r in _raws(nodes, "regulators", acronyms):
         if is_acronym(r.name) and r.name.upper() in acronyms and not r.acronym:
             r.name, r.acronym = acronyms[r.name.upper()], r.name
+        elif is_acronym(r.name) and not r.acronym and full and (long_ := spelled_out(r.name, full)):
+            r.name, r.acronym = long_, r.name
         out.append(Regulator(name=r.name, acronym=r.acronym, aliases=r.aliases, role=strip_markup(r.text),
                              citations=citations(r.text)))
     return out

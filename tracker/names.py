@@ -220,6 +220,9 @@ def split_compound(name: str, kind: str) -> list[str]:
     if initials and "".join(w[0] for w in re.findall(r"[A-Za-z][\w'-]*", f"{left} {right[:initials.start()]}")
                             if w[0].isupper()) == initials.group(1):
         return [name]  # "Financial Services and the Treasury Bureau (FSTB)": one body, its acronym says so
+    short = lambda t: is_acronym(t) or bool(re.fullmatch(r"[A-Z][a-zà-ÿ]+[A-Za-z]*(?:\s+\([A-Z]{2,8}\))?", t))
+    if kind != "law" and short(left) and short(right):
+        return [left, right]  # "Banxico and the UIF": two short names
     if kind != "law" and not STRONG_BODY.search(left):
         return [name]
     left_name = bool(head.search(left)) and (kind != "law" or _ends_as_name(left))
@@ -408,7 +411,7 @@ def _trim(raw: str, kind: str) -> str | None:
                         r"(?:\s+(?:19|20)\d\d)?", name, re.I):
             return None
         return name
-    if not BODY.search(raw) and not is_acronym(raw) and not re.fullmatch(r"[A-Z][a-zà-ÿ]+[A-Za-z]*", raw):
+    if not BODY.search(raw) and not is_acronym(raw) and not re.fullmatch(r"[A-Z][a-zà-ÿ]+[A-Za-z]*(?:\s+\([A-Z]{2,8}\))?", raw):
         return None  # a single capitalised word may be a body's short name ("Banxico"): the caller checks
     if INSTRUMENT_HEAD.search(raw.split()[-1] if raw.split() else ""):
         return None
@@ -447,3 +450,30 @@ def acronym_definitions(text: str) -> dict[str, str]:
         if is_acronym(short) and short[0] in initials and short.upper() not in found:
             found[short.upper()] = re.sub(r"^The\s+", "", long_)
     return found
+
+
+_CAPITALISED_RUN = re.compile(r"(?<![\w-])(?:[A-ZÀ-Ý][\w'’-]+[ \t]+(?:(?:of|the|and|for|on|de|do|da|des|del|la|las|los|"
+                              r"el|y|e|ng|für|der|du)[ \t]+){0,2}){1,7}[A-ZÀ-Ý][\w'’-]+")
+
+
+def spelled_out(acronym: str, text: str) -> str | None:
+    """The name an acronym abbreviates, written out somewhere in the text without being tied to it
+    ('the SAT' and, in another section, 'the Tax Administration Service (Servicio de Administración
+    Tributaria)'): a run of capitalised words whose initials are the acronym's letters, or None
+    when none is, or when two different ones are."""
+    from tracker.registry import _acronym_fits
+
+    if len(acronym) < 3 or not is_acronym(acronym):
+        return None
+    found = []
+    for m in _CAPITALISED_RUN.finditer(text):
+        words = m.group(0).split()
+        for i in range(len(words)):  # 'The National Banking…', 'Crypto Comisión Nacional…': any tail
+            run = " ".join(words[i:])
+            if words[i][0].isupper() and words[i].casefold() != "the" and _acronym_fits(acronym, run) \
+                    and "".join(w[0] for w in run.split() if w[0].isupper()) == acronym.upper():
+                found.append(run)
+                break
+    names = list(dict.fromkeys(found))
+    return names[0] if len(names) == 1 else None
+

@@ -95,6 +95,8 @@ def _initials(words: list[str]) -> str:
 def _acronym_fits(acronym: str, name: str) -> bool:
     """Whether an acronym abbreviates a name: its letters are the initials, or prefixes of the
     words in order ('AEOI' is Automatic Exchange Of Information, 'FinSA' Financial Services Act)."""
+    if "-" in name and _acronym_fits(acronym, name.replace("-", " ")):
+        return True  # 'AMLA' is the Anti-Money Laundering Authority
     a = re.sub(r"[^a-z]", "", fold(acronym))
     words = [w for w in fold(name).split() if not w.isdigit()]
     if len(a) < 2 or len(words) < 2:

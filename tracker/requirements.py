@@ -296,6 +296,8 @@ def read_line(line: str, bodies_known: frozenset[str] = frozenset(), elsewhere: 
     label_subject = _subject(label) if label else None
     label_concept = next((c for c, rx in _CONCEPT_RES if label and rx.search(label)), None)
     whole = f"{label}: {body}" if label else body
+    if _META.search(body) and not amounts_in(body) and not _PERCENT.search(body):
+        return []  # "Governance requirements are extensive.": about the duties, not one of them
     if not any(rx.search(whole) for _, rx in _CONCEPT_RES):
         words = _words(whole)
         if not words or _META.search(whole) or (elsewhere and not _STRONG_OBLIGATION.search(whole)):
@@ -494,6 +496,14 @@ def stated_in(concept: str | None, words: frozenset[str], text: str) -> str | No
             return sentence.strip()
         if rx is None and words and len(words & _words(sentence)) >= max(2, int(0.7 * len(words))):
             return sentence.strip()
+    if rx is None and words:
+        # "Licences come in three classes: Class F, the full licence; Class M, …": a list the
+        # report spreads over clauses
+        parts = sentences(text, marks=".;")
+        for k in range(len(parts)):
+            window = " ".join(parts[k:k + 4])
+            if len(words & _words(window)) >= max(3, int(0.8 * len(words))):
+                return window.strip()
     return None
 
 
