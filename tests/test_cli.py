@@ -194,7 +194,8 @@ def test_report_text_is_escaped_in_html_and_markdown(tracker, tmp_path, fmt):
 def test_a_bad_date_is_one_line(tracker):
     r = tracker("diff", "--since", "last tuesday")
     assert r.returncode == 1
-    assert r.stderr == "Error: 'last tuesday' is not an ISO date or timestamp (e.g. 2026-01-31 or 2026-01-31T12:00:00Z)\n"
+    assert r.stderr == ("Error: --since 'last tuesday' is not an ISO date or timestamp (e.g. 2026-01-31 or "
+                        "2026-01-31T12:00:00Z)\n")
 
 
 def test_history_follows_an_entity_through_a_rename(tracker, corpus):

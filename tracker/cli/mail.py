@@ -63,7 +63,7 @@ def digest(
     if cfg.unsubscribe_url:
         check_unsubscribe_url(cfg.unsubscribe_url)
     cats = categories(category)
-    when = parse_instant(since) if since else None
+    when = parse_instant(since, option="--since") if since else None
     eng = engine(ctx, db)
     if to:
         places = known_jurisdictions(eng, jurisdiction or ())

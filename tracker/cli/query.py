@@ -58,7 +58,7 @@ def show(
     from tracker.render import dumps, snapshot_dict, snapshot_text
     from tracker.store import find_snapshot, parse_instant
 
-    when = parse_instant(as_of, end_of_day=True) if as_of else None
+    when = parse_instant(as_of, end_of_day=True, option="--as-of") if as_of else None
     with Session(engine(ctx, db)) as s:
         row = find_snapshot(s, jurisdiction, topic=topic, as_of=when)
         if fmt is ListFormat.json:
@@ -93,7 +93,8 @@ def diff(
     from tracker.render import ChangeView, changelog_json, changes_html, changes_markdown, changes_text
     from tracker.store import ChangeQuery, change_documents, parse_instant, query_changes, sources_of
 
-    q = ChangeQuery(since=parse_instant(since), until=parse_instant(until, end_of_day=True) if until else None,
+    q = ChangeQuery(since=parse_instant(since, option="--since"),
+                    until=parse_instant(until, end_of_day=True, option="--until") if until else None,
                     jurisdictions=tuple(jurisdiction or ()), topic=topic, categories=categories(category),
                     include_immaterial=all_)
     with Session(engine(ctx, db)) as s:
