@@ -35,7 +35,7 @@ def complete_jurisdiction(ctx: typer.Context, incomplete: str) -> list[str]:
 
         from tracker.db import SnapshotRow
 
-        with Session(engine(ctx)) as s:
+        with Session(engine(ctx, read_only=True)) as s:
             names = s.scalars(select(SnapshotRow.jurisdiction).distinct()).all()
     except Exception:  # a shell completing a word must never see an error
         return []
@@ -79,15 +79,18 @@ def settings(ctx: typer.Context | None, db: str | None = None, **kw):
     return load_settings(db=db or given, **kw)
 
 
-def engine(ctx: typer.Context | None, db: str | None = None, *, create: bool = False):
+def engine(ctx: typer.Context | None, db: str | None = None, *, create: bool = False, read_only: bool = False):
     """The database engine, migrated to head on first use. Only a command that writes reports may
-    `create` a database; the others refuse one that does not exist. Disposed when the command ends."""
-    from tracker.db import open_database
+    `create` a database; the others refuse one that does not exist. A `read_only` command's
+    transactions never wait for a writer (see tracker.db.reading). Disposed when the command ends."""
+    from tracker.db import open_database, reading
 
-    eng = open_database(settings(ctx, db).database_url, create=create)
+    cfg = settings(ctx, db)
+    eng = open_database(cfg.database_url, create=create, connect_timeout=cfg.db_connect_timeout,
+                        timeout=cfg.db_timeout)
     if ctx is not None:
         ctx.call_on_close(eng.dispose)
-    return eng
+    return reading(eng) if read_only else eng
 
 
 def categories(values: Iterable[str] | None) -> tuple[str, ...]:
