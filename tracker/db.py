@@ -14,6 +14,9 @@ from tracker.settings import DEFAULT_CONNECT_TIMEOUT, DEFAULT_DB_TIMEOUT
 
 # The newest alembic revision in migrations/versions; a test keeps the two equal.
 SCHEMA_HEAD = "0003"
+# How long a jurisdiction's or a topic's name may be: the width of their columns, checked before
+# storing so that every database refuses the same names.
+NAME_LENGTH = 200
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -63,10 +66,10 @@ class SnapshotRow(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    jurisdiction: Mapped[str] = mapped_column(String(200))
-    jurisdiction_key: Mapped[str] = mapped_column(String(200))
-    topic: Mapped[str] = mapped_column(String(200))
-    topic_key: Mapped[str] = mapped_column(String(200))
+    jurisdiction: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    jurisdiction_key: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    topic: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    topic_key: Mapped[str] = mapped_column(String(NAME_LENGTH))
     generated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
     facts_sha256: Mapped[str] = mapped_column(String(64))
@@ -87,8 +90,8 @@ class ChangeRow(Base):
     from_id: Mapped[int] = mapped_column(ForeignKey("snapshots.id", ondelete="CASCADE"), index=True)
     to_id: Mapped[int] = mapped_column(ForeignKey("snapshots.id", ondelete="CASCADE"), index=True)
     to_generated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
-    jurisdiction: Mapped[str] = mapped_column(String(200))
-    topic: Mapped[str] = mapped_column(String(200))
+    jurisdiction: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    topic: Mapped[str] = mapped_column(String(NAME_LENGTH))
     category: Mapped[str] = mapped_column(String(20))
     kind: Mapped[str] = mapped_column(String(20))
     entity: Mapped[str] = mapped_column(Text)

@@ -35,7 +35,8 @@ def _trailer_facts(body: Body, nodes) -> tuple[int | None, str | None, bool]:
             continue
         trailer = True
         for p in n.section.paragraphs:
-            m = re.search(r"(\d[\d,]*)\s+facts?(?:\(s\))?\b.*(?:awaiting|unverified|verification)", p, re.I)
+            m = re.search(r"(?<![\d,])(\d{1,3}(?:,\d{3}){0,4}|\d{1,15})\s+facts?(?:\(s\))?\b.*"
+                          r"(?:awaiting|unverified|verification)", p, re.I)
             if m:
                 unverified = int(m.group(1).replace(",", ""))
             m = re.search(r"(?:generated|written|produced|created) (?:by|with|using)\s+(.+?)\s*\.?\s*$", p, re.I)

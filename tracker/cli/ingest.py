@@ -1,6 +1,7 @@
 """Commands that write snapshots: ingest, reparse, db upgrade."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -61,6 +62,7 @@ def ingest(
                 f"{counts['error']} refused")
 
     results = run(eng, sources, replace=replace, snapshots_dir=cfg.snapshots_dir)
+    debug = bool(os.environ.get("TRACKER_DEBUG"))
     done = 0
     try:
         if sys.stderr.isatty() and len(sources) > 3 and not quiet:
@@ -82,6 +84,8 @@ def ingest(
                 done += 1
                 if r.outcome == "error":
                     err(f"Error: {r.message}")
+                    if debug and r.bug is not None:
+                        _traceback(r.bug)
                 elif not quiet:
                     err(r.message)
                 for w in r.warnings:
@@ -93,6 +97,13 @@ def ingest(
         err(summary() + skipped)
     if counts["error"]:
         raise typer.Exit(REFUSED)
+
+
+def _traceback(exc: BaseException) -> None:
+    """Where a bug met on one report struck (TRACKER_DEBUG=1)."""
+    import traceback
+
+    traceback.print_exception(exc)
 
 
 def reparse(ctx: typer.Context, db: DbOption = None) -> None:
