@@ -11,11 +11,11 @@ import datetime as dt
 import re
 
 from tracker.document import Body, normalise, parse_body, strip_markup
-from tracker.errors import ReportRejected
+from tracker.errors import BadValue, ReportRejected
 from tracker.extract import (classify, heading_kind, laws_of, licensing_of, other_sections,
                              regulators_of, stance_of, trading_stance)
 from tracker.header import DEFAULT_TOPIC, read_header
-from tracker.jurisdictions import canonical_jurisdiction
+from tracker.jurisdictions import canonical_jurisdiction, clean_name
 from tracker.model import Snapshot
 from tracker.names import acronym_definitions
 
@@ -55,6 +55,18 @@ def _cut_in(body: Body, lines: list[str]) -> str | None:
     return strip_markup(sections[-1].heading) if sections else "summary"
 
 
+def _jurisdiction(written: str, name: str) -> str:
+    """The canonical name of the jurisdiction a title names, or ReportRejected for one that cannot
+    be a jurisdiction: no letter in it, or look-alike letters that imitate no name."""
+    try:
+        canonical = canonical_jurisdiction(written)
+    except BadValue as exc:
+        raise ReportRejected(f"{name}: the title's jurisdiction cannot be trusted: {exc}") from None
+    if not any(ch.isalpha() for ch in canonical):
+        raise ReportRejected(f"{name}: the title names no jurisdiction (no letter in {written[:80]!r})")
+    return canonical
+
+
 def parse_report(text: str, *, name: str = "report") -> Snapshot:
     """Parse one report into a snapshot; raise ReportRejected naming `name` when it cannot."""
     lines = [ln.rstrip() for ln in normalise(text).split("\n")]
@@ -78,7 +90,7 @@ def parse_report(text: str, *, name: str = "report") -> Snapshot:
     stance = stance_of(nodes, lead)
     licensing = licensing_of(nodes, stance.trading)
     return Snapshot(
-        jurisdiction=canonical_jurisdiction(header.jurisdiction), topic=header.topic,
+        jurisdiction=_jurisdiction(header.jurisdiction, name), topic=clean_name(header.topic) or DEFAULT_TOPIC,
         generated_at=header.generated_at, title=strip_markup(header.title), generator=header.generator,
         source=header.source, model=model, question=header.question, summary=lead,
         regulators=tuple(regulators), laws=tuple(laws), stance=stance, licensing=licensing,

@@ -14,13 +14,13 @@ from tracker import changelog
 from tracker.changelog import change_document, iso  # noqa: F401  (re-exported for readers)
 from tracker.db import ChangeRow, SnapshotRow
 from tracker.errors import DuplicateSnapshot, NotFound
-from tracker.jurisdictions import canonical_jurisdiction, closest, jurisdiction_key
+from tracker.jurisdictions import canonical_jurisdiction, clean_name, closest, jurisdiction_key
 from tracker.model import Snapshot
 
 
 def topic_key(topic: str) -> str:
-    """How a topic is looked up: case and spacing folded."""
-    return re.sub(r"\s+", " ", topic).strip().casefold()
+    """How a topic is looked up: cleaned as a name is (see clean_name), case and spacing folded."""
+    return clean_name(topic).casefold()
 
 
 def parse_instant(value: str, *, end_of_day: bool = False, option: str | None = None) -> dt.datetime:
