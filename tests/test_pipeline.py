@@ -1,8 +1,10 @@
-"""One report at a time: what the pipeline refuses before storing, and a failure that costs only
-its own file."""
+"""One report at a time: what the pipeline refuses before storing, a failure that costs only its
+own file, and snapshot JSON files that never overwrite one another."""
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -132,3 +134,52 @@ def test_a_bug_met_on_one_report_refuses_that_report_only_and_debug_shows_where(
     debug = cli("ingest", "-q", str(buggy), env={"TRACKER_DEBUG": "1"})
     assert debug.exit_code == 1
     assert "Traceback (most recent call last):" in debug.stderr and "in parse_with_a_bug" in debug.stderr
+
+
+def snapshot_files(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.json"))
+
+
+def test_reports_whose_names_transliterate_or_differ_late_or_in_punctuation_get_files_of_their_own(cli, tmp_path):
+    at = "2026-03-01T10:00:00.000Z"
+    names = ["Россия", "Беларусь", "Free Zone " + "x" * 80 + " A", "Free Zone " + "x" * 80 + " B",
+             "St. Kitts-Nevis Zone", "St Kitts Nevis Zone"]
+    paths = [write(tmp_path, f"{n}.txt", report(jurisdiction=name, at=at)) for n, name in enumerate(names)]
+    r = cli("ingest", "-q", "--snapshots-dir", "snaps", *map(str, paths))
+    assert r.exit_code == 0, r.stderr
+    files = snapshot_files(tmp_path / "snaps")
+    assert len(files) == len(names) == len(stored(cli))
+    assert {"belarus/regulatory-status/20260301T100000.000Z.json",
+            "russia/regulatory-status/20260301T100000.000Z.json"} <= set(files)
+    folders = [f.split("/")[0] for f in files]
+    assert all(len(f) <= 80 for f in folders)
+    assert "st-kitts-nevis-zone" in folders
+    assert {json.loads((tmp_path / "snaps" / f).read_text(encoding="utf-8"))["jurisdiction"] for f in files} == {
+        "Russia", "Belarus", *names[2:]}
+
+
+def test_a_snapshot_file_of_another_report_is_never_overwritten(cli, tmp_path):
+    snaps = tmp_path / "snaps"
+    other = snaps / "testland" / "regulatory-status" / "20260301T100000.000Z.json"
+    other.parent.mkdir(parents=True)
+    other.write_text(json.dumps({"id": 9, "jurisdiction": "Otherland", "topic": "Regulatory Status",
+                                 "generated_at": "2026-03-01T10:00:00.000Z"}))
+    p = write(tmp_path, "r.txt", report())
+    r = cli("ingest", "-q", "--snapshots-dir", str(snaps), str(p))
+    assert r.exit_code == 1
+    assert r.stderr.splitlines()[0] == (f"Error: {p}: its snapshot JSON {other} already holds the snapshot of another "
+                                        "report (otherland / regulatory status, 2026-03-01T10:00:00.000Z); nothing "
+                                        "stored")
+    assert json.loads(other.read_text())["jurisdiction"] == "Otherland"
+    assert stored(cli) == []
+
+
+def test_snapshot_files_are_created_with_the_user_s_umask(cli, tmp_path):
+    p = write(tmp_path, "r.txt", report())
+    previous = os.umask(0o022)
+    try:
+        assert cli("ingest", "-q", "--snapshots-dir", "snaps", str(p)).exit_code == 0
+    finally:
+        os.umask(previous)
+    (written,) = (tmp_path / "snaps").rglob("*.json")
+    assert stat.S_IMODE(written.stat().st_mode) == 0o644

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import hashlib
 import json
 import os
 import re
@@ -22,11 +23,12 @@ from sqlalchemy.orm import Session
 
 from tracker.db import NAME_LENGTH, database_reason
 from tracker.errors import ReportRejected, TrackerError
+from tracker.jurisdictions import jurisdiction_key
 from tracker.model import Snapshot
 from tracker.parse import parse_report
 from tracker.read import Piped, RawReport, displayable, read_source
-from tracker.registry import fold
-from tracker.store import Stored, store_snapshot, suspect_categories
+from tracker.settings import file_mode
+from tracker.store import Stored, store_snapshot, suspect_categories, topic_key
 
 # More entities than this in one category is no plausible report (the bundled ones have a dozen):
 # refused, rather than holding the write lock while thousands of them are compared.
@@ -68,15 +70,37 @@ def vet(snap: Snapshot, label: str, *, now: dt.datetime) -> None:
                              f"machine's clock says {now:%Y-%m-%dT%H:%M}Z)")
 
 
-def path_slug(text: str) -> str:
-    """A file-name-safe slug: ASCII letters, digits and dashes only, never empty, never '..'."""
-    return "-".join(fold(text).split())[:80].strip("-") or "unknown"
+# A key made of these words is its own folder name; any other gets a hash of itself as well, so
+# that names differing in punctuation, in script or after the cut never share a folder.
+_PLAIN = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")
+_PLAIN_LENGTH = 80
+_STEM_LENGTH = 60
+# names Windows keeps for devices: a folder so named cannot be checked out there
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+
+
+def path_slug(key: str) -> str:
+    """The folder name of a jurisdiction's or topic's key (its case-folded canonical name): ASCII
+    letters, digits and dashes, and an underscore before a 12-digit hash wherever the name is not
+    plain words of its own ('russia', 'cote-d-ivoire_5c1f0c2e9a47'), so different keys never share
+    a folder. Never empty, never '..'."""
+    if len(key) <= _PLAIN_LENGTH and _PLAIN.fullmatch(key) and key not in _RESERVED:
+        return key.replace(" ", "-")
+    import unicodedata
+
+    from anyascii import anyascii
+
+    words = re.findall(r"[a-z0-9]+", anyascii(unicodedata.normalize("NFKC", key)).lower())
+    stem = "-".join(words)[:_STEM_LENGTH].strip("-")
+    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return f"{stem}_{digest}" if stem else digest
 
 
 def snapshot_path(base: Path, snap: Snapshot) -> Path:
     """Where the reviewable JSON of a snapshot goes, always inside `base`."""
     stamp = re.sub(r"[^0-9TZ.]", "", snap.generated_at.replace(":", "").replace("-", ""))
-    target = base / path_slug(snap.jurisdiction) / path_slug(snap.topic) / f"{stamp or 'undated'}.json"
+    target = (base / path_slug(jurisdiction_key(snap.jurisdiction)) / path_slug(topic_key(snap.topic))
+              / f"{stamp or 'undated'}.json")
     resolved_base = base.resolve()
     if not target.resolve().is_relative_to(resolved_base):
         raise ReportRejected(f"refusing to write a snapshot outside {base}")
@@ -105,6 +129,7 @@ class SnapshotFile:
 def _write_atomically(target: Path, body: bytes) -> None:
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
     try:
+        os.fchmod(fd, file_mode())  # as any file the user makes, not mkstemp's private 0600
         with os.fdopen(fd, "wb") as fh:
             fh.write(body)
         os.replace(tmp, target)
@@ -113,9 +138,20 @@ def _write_atomically(target: Path, body: bytes) -> None:
         raise
 
 
-def write_snapshot_json(base: Path, snap: Snapshot, snapshot_id: int) -> SnapshotFile | None:
+def _holder(previous: bytes) -> tuple[str, str, str] | None:
+    """Whose snapshot a JSON file holds: (jurisdiction key, topic key, instant), or None when it
+    holds none."""
+    try:
+        doc = json.loads(previous)
+        return jurisdiction_key(doc["jurisdiction"]), topic_key(doc["topic"]), str(doc["generated_at"])
+    except (ValueError, TypeError, KeyError, TrackerError):
+        return None
+
+
+def write_snapshot_json(base: Path, snap: Snapshot, snapshot_id: int, *, label: str = "") -> SnapshotFile | None:
     """Write the snapshot as pretty JSON, atomically (a reader never sees half a file); None when
-    the file already says exactly this. OSError when it cannot be written."""
+    the file already says exactly this. OSError when it cannot be written; ReportRejected when the
+    file there holds another timeline's or instant's snapshot, which is never overwritten."""
     target = snapshot_path(base, snap)
     body = (json.dumps({"id": snapshot_id, **snap.to_dict()}, indent=2, ensure_ascii=False, sort_keys=False)
             + "\n").encode("utf-8")
@@ -125,6 +161,10 @@ def write_snapshot_json(base: Path, snap: Snapshot, snapshot_id: int) -> Snapsho
     previous = target.read_bytes() if existing == target else None
     if previous == body:
         return None
+    held = _holder(previous) if previous is not None else None
+    if held is not None and held != (jurisdiction_key(snap.jurisdiction), topic_key(snap.topic), snap.generated_at):
+        raise ReportRejected(f"{label or snap.title}: its snapshot JSON {target} already holds the snapshot of "
+                             f"another report ({held[0]} / {held[1]}, {held[2]}); nothing stored")
     target.parent.mkdir(parents=True, exist_ok=True)
     _write_atomically(target, body)
     return SnapshotFile(target, previous)
@@ -190,7 +230,7 @@ def _store(engine: Engine, raw: RawReport, snap: Snapshot, *, replace: bool,
                 suspect = suspect_categories(session, stored.snapshot_id) if stored.outcome != "unchanged" else []
                 if snapshots_dir is not None:
                     try:
-                        written = write_snapshot_json(snapshots_dir, snap, stored.snapshot_id)
+                        written = write_snapshot_json(snapshots_dir, snap, stored.snapshot_id, label=raw.label)
                     except OSError as exc:
                         raise _Unwritable(exc, stored.outcome == "unchanged") from exc  # rolls back
             return stored, suspect

@@ -61,3 +61,11 @@ def seconds(variable: str, default: float) -> float:
 def smtp_password() -> str | None:
     """The SMTP password, from the environment only."""
     return os.environ.get("TRACKER_SMTP_PASSWORD") or None
+
+
+def file_mode() -> int:
+    """The permissions a new file gets from this process: 0666 less the user's umask (a temporary
+    file made safely starts as 0600 and must be given them)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask

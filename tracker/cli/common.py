@@ -145,6 +145,7 @@ def write_output(path: Path, body: str | bytes) -> None:
     import tempfile
 
     from tracker.errors import BadValue
+    from tracker.settings import file_mode
 
     data = body.encode("utf-8") if isinstance(body, str) else body
     if path.is_dir():
@@ -156,7 +157,7 @@ def write_output(path: Path, body: str | bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())
+        os.chmod(tmp, file_mode())
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
@@ -167,12 +168,6 @@ def _reason(exc: OSError, path: Path) -> str:
     if isinstance(exc, FileNotFoundError):
         return f"no folder {path.parent}"
     return exc.strerror or str(exc)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def color_wanted(stream=None) -> bool:
