@@ -110,9 +110,10 @@ def categories(values: Iterable[str] | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-# C0 and C1 control characters (but tab and newline) and DEL: report text is untrusted, and an
-# escape sequence in it must not reach the terminal.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 and C1 control characters (but tab and newline), DEL, and the bidirectional overrides and
+# isolates that reorder what a terminal shows: report text is untrusted, and an escape sequence
+# or a reordering in it must not reach the terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # In JSON the C0 controls are escaped already; the C1 ones are written raw unless escaped here.
 _JSON_RAW = re.compile(r"[\x7f-\x9f]")
 
@@ -134,9 +135,15 @@ def out_json(text: str) -> None:
     sys.stdout.flush()
 
 
+def one_line(text: str) -> str:
+    """A message as one terminal-safe line: a line break inside it (from a file's name, say) cannot
+    make it look like two."""
+    return terminal_safe(text.rstrip("\n")).replace("\n", "\ufffd")
+
+
 def err(text: str) -> None:
-    """Messages to stderr."""
-    sys.stderr.write(terminal_safe(text.rstrip("\n")) + "\n")
+    """One message to stderr, on one line."""
+    sys.stderr.write(one_line(text) + "\n")
     sys.stderr.flush()
 
 

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from tracker.cli.common import INTERRUPTED, REFUSED, DbOption, engine, err, settings, terminal_safe
+from tracker.cli.common import INTERRUPTED, REFUSED, DbOption, engine, err, one_line, settings
 
 
 def ingest(
@@ -74,9 +74,11 @@ def ingest(
                     counts[r.outcome] += 1
                     done += 1
                     if r.outcome == "error":
-                        bar.console.print(terminal_safe(f"Error: {r.message}"), markup=False, highlight=False)
+                        bar.console.print(one_line(f"Error: {r.message}"), markup=False, highlight=False)
+                        if debug and r.bug is not None:
+                            _traceback(r.bug)
                     for w in r.warnings:
-                        bar.console.print(terminal_safe(f"Warning: {w}"), markup=False, highlight=False)
+                        bar.console.print(one_line(f"Warning: {w}"), markup=False, highlight=False)
                     bar.advance(task)
         else:
             for r in results:

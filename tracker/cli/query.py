@@ -152,7 +152,7 @@ def history(
         category, key = found
         h = entity_history(snaps, category, key, entity_changes(s, jkey, tkey, key))
     if fmt is ListFormat.json:
-        out(dumps({"jurisdiction": display, **h.to_dict()}))
+        out_json(dumps({"jurisdiction": display, **h.to_dict()}))
         return
     lines = [f"{h.name} ({h.category}, {display})", f"  first seen: {h.first_seen}",
              f"  last seen:  {h.last_seen}"]
