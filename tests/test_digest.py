@@ -392,3 +392,19 @@ def test_once_the_server_cannot_be_reached_again_the_rest_fail_without_waiting(c
     assert lines[1].startswith(
         f"Error: not sent to b@example.org: cannot reach the SMTP server plain 127.0.0.1:{port}: ")
     assert lines[2] == lines[1].replace("b@example.org", "c@example.org")
+
+
+def test_a_source_link_that_could_break_out_of_its_attribute_is_shown_unlinked(cli, tmp_path, smtp_server):
+    url, box = smtp_server
+    hostile = 'https://example.org/"><script>alert(1)</script>'
+    laws = ["Virtual Assets Act 2021 (VAA): In force since 1 March 2022; the licensing framework.[1]",
+            "AML Regulations 2023: Effective June 1, 2023; apply AML/CFT duties to service providers.[3]"]
+    ingest_texts(cli, tmp_path, a=report(at="2026-01-01T00:00:00Z", laws=laws),
+                 b=report(at="2026-02-01T00:00:00Z", laws=[*laws, "Stablecoin Act 2026: Effective 1 January 2027; "
+                                                                  "licenses stablecoin issuers.[1][2]"],
+                          extra=f"Sources\n1. {hostile}\n2. https://example.org/straße\n"))
+    assert cli("digest", "--smtp", url, "--from", SENDER, "--to", "bob@example.org").exit_code == 0
+    _, text, html = sent_message(box)
+    assert "; sources [1] [2] https://example.org/stra%C3%9Fe" in text
+    assert re.search(r'sources \[1\] <a href="https://example.org/stra%C3%9Fe"[^>]*>\[2\]</a>', html)
+    assert "script" not in text + html
