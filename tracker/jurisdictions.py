@@ -81,8 +81,7 @@ def clean_name(text: str) -> str:
     plain ones), without escape sequences, control characters or invisible format characters
     (zero-width spaces, direction overrides), its spaces single."""
     text = unicodedata.normalize("NFKC", _ESCAPE.sub("", text))
-    text = "".join(" " if ch.isspace() else ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf")
-                   or ch.isspace())
+    text = "".join(ch for ch in text if ch.isspace() or unicodedata.category(ch) not in ("Cc", "Cf"))
     return re.sub(r"\s+", " ", text).strip()
 
 

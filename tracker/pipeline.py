@@ -92,7 +92,7 @@ def path_slug(key: str) -> str:
 
     words = re.findall(r"[a-z0-9]+", anyascii(unicodedata.normalize("NFKC", key)).lower())
     stem = "-".join(words)[:_STEM_LENGTH].strip("-")
-    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
     return f"{stem}_{digest}" if stem else digest
 
 
@@ -185,7 +185,7 @@ def _json_failure(label: str, base: Path, snap: Snapshot, exc: OSError, stored: 
 
 
 def ingest_file(engine: Engine, source: Path | Piped, *, replace: bool = False,
-                snapshots_dir: Path | None = None, now: dt.datetime | None = None) -> IngestResult:
+                snapshots_dir: Path | None = None) -> IngestResult:
     """Read, parse, vet and store one report (a file, or one piped to standard input). Whatever
     goes wrong is returned as an `error` result naming the file, never raised (but Ctrl-C), and
     leaves nothing stored. The snapshot's JSON is written before the transaction commits and
@@ -197,7 +197,7 @@ def ingest_file(engine: Engine, source: Path | Piped, *, replace: bool = False,
         raw = read_source(source)
         label = raw.label
         snap = parse_report(raw.text, name=label)
-        vet(snap, label, now=now or dt.datetime.now(dt.timezone.utc))
+        vet(snap, label, now=dt.datetime.now(dt.timezone.utc))
         stored, suspect = _store(engine, raw, snap, replace=replace, snapshots_dir=snapshots_dir)
     except _Unwritable as exc:
         return IngestResult(path, "error", _json_failure(label, snapshots_dir, snap, *exc.args))
