@@ -141,11 +141,15 @@ def bare_cli(tmp_path, monkeypatch):
 
 
 class Mailbox:
-    """What a real SMTP server on 127.0.0.1 received, and which recipients it refuses."""
+    """What a real SMTP server on 127.0.0.1 received, which recipients it refuses, for which it
+    drops the connection after DATA, and for which it takes `stall` seconds to answer DATA."""
 
     def __init__(self) -> None:
         self.messages: list[tuple[list[str], bytes]] = []
         self.refuse: set[str] = set()
+        self.drop: set[str] = set()
+        self.slow: set[str] = set()
+        self.stall = 5.0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
@@ -154,6 +158,14 @@ class Mailbox:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        import asyncio
+
+        if self.drop & set(envelope.rcpt_tos):
+            server.transport.close()
+            return "421 4.3.0 closing"
+        if self.slow & set(envelope.rcpt_tos):
+            await asyncio.sleep(self.stall)
+            return "451 4.3.0 too late"
         self.messages.append((list(envelope.rcpt_tos), envelope.original_content or envelope.content))
         return "250 Message accepted for delivery"
 

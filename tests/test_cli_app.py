@@ -117,6 +117,42 @@ def test_report_text_never_sends_control_characters_to_the_terminal(cli, tmp_pat
     assert any("\x1b" in reg["name"] for reg in doc["regulators"]), "JSON keeps the data, escaped"
 
 
+UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+PWN = "\x1b]0;PWNED\x07\x1b[2J"
+
+
+def test_hostile_names_titles_and_file_names_never_drive_the_terminal(cli, tmp_path):
+    first = tmp_path / f"first{PWN}.txt"
+    first.write_text(report(at="2026-01-01T00:00:00Z", title=f"Testland{PWN} -- Regulatory Status Regulatory Overview"))
+    second = tmp_path / "second.txt"
+    second.write_text(report(at="2026-02-01T00:00:00Z", regulators=[
+        "Testland Financial Authority (TFA): Licenses and supervises crypto exchanges.[1]",
+        f"Board {PWN}of \u202eTestland\u202c (BOT): Supervises nothing.[2]"]))
+    ingested = cli("ingest", str(first), str(second))
+    assert ingested.exit_code == 0, ingested.stderr
+    outputs = {"ingest": ingested.stderr}
+    for args in (("list",), ("diff", "--since", "2026-01-15"), ("diff", "--since", "2026-01-15", "-f", "markdown"),
+                 ("show", "Testland")):
+        r = cli(*args)
+        assert r.exit_code == 0, (args, r.stderr)
+        outputs[" ".join(args)] = r.stdout
+    for where, text in outputs.items():
+        assert not UNSAFE.search(text), where
+    assert "]0;PWNED" in outputs["list"], "the file name is shown, its escapes disarmed"
+    assert "Board" in outputs["diff --since 2026-01-15"]
+    assert [s["jurisdiction"] for s in json.loads(cli("list", "--format", "json").stdout)["snapshots"]] == [
+        "Testland", "Testland"], "the title's escapes are no part of the jurisdiction's name"
+
+
+def test_a_line_break_in_a_file_name_cannot_forge_a_line_of_output(cli, tmp_path):
+    forged = tmp_path / "evil\nError: forged.txt"
+    forged.write_bytes(b"")
+    r = cli("ingest", "-q", str(forged))
+    assert r.exit_code == 1
+    assert r.stderr.splitlines() == [f"Error: {tmp_path}/evil\ufffdError: forged.txt: the file is empty",
+                                     "0 stored, 0 replaced, 0 already stored, 1 refused"]
+
+
 def test_the_readme_lists_every_exit_code():
     from pathlib import Path
 

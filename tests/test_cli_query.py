@@ -170,3 +170,17 @@ class _completed:
 
     def __init__(self, result) -> None:
         self.returncode, self.stdout, self.stderr = result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("args,option,value", [
+    (("show", "Testland", "--as-of"), "--as-of", "0001-01-01T00:00:00+23:59"),
+    (("diff", "--since"), "--since", "0001-01-01T00:00:00+23:59"),
+    (("diff", "--since", "2026-01-01", "--until"), "--until", "9999-12-31T23:59:59-14:00"),
+    (("digest", "--to", "a@example.org", "--dry-run", "--since"), "--since", "0001-01-01T00:00:00+01:00"),
+], ids=["show-as-of", "diff-since", "diff-until", "digest-since"])
+def test_a_date_outside_the_calendar_in_utc_is_one_line_naming_the_option(cli, tmp_path, args, option, value):
+    (tmp_path / "r.txt").write_text(report())
+    assert cli("ingest", "-q", str(tmp_path / "r.txt")).exit_code == 0
+    r = cli(*args, value)
+    assert r.exit_code == 1
+    assert r.stderr == f"Error: {option} {value!r} is out of range: in UTC it falls outside the years 1 to 9999\n"

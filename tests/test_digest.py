@@ -328,3 +328,83 @@ def test_a_digest_uses_words_and_lists_a_rename_once(cli, corpus, smtp_server):
                      r'<span class="new"[^>]*>Nigeria Revenue Service \(NRS\)</span>', html)
     assert msg["Subject"].startswith("Regulatory changes: 4 in 1 jurisdiction")
     assert r.stderr == "bob@example.org: sent 4 change(s)\n"
+
+
+def test_a_dropped_or_timed_out_connection_costs_only_its_own_recipient(cli, quiet_timeline, smtp_server):
+    url, box = smtp_server
+    box.drop.add("drop@example.org")
+    box.slow.add("slow@example.org")
+    everyone = ["alice@example.org", "drop@example.org", "bob@example.org", "slow@example.org", "carol@example.org"]
+    args = [a for address in everyone for a in ("--to", address)]
+    r = cli("digest", "--smtp", url, "--from", SENDER, *args, env={"TRACKER_SMTP_TIMEOUT": "1"})
+    assert r.exit_code == 1
+    port = url.rsplit(":", 1)[1]
+    assert r.stderr.splitlines() == [
+        "alice@example.org: sent 1 change(s)",
+        f"Error: the SMTP server plain 127.0.0.1:{port} did not accept the message for drop@example.org: "
+        "Connection unexpectedly closed",
+        "bob@example.org: sent 1 change(s)",
+        f"Error: the SMTP server plain 127.0.0.1:{port} did not accept the message for slow@example.org: timed out",
+        "carol@example.org: sent 1 change(s)"]
+    assert [to for to, _ in box.messages] == [["alice@example.org"], ["bob@example.org"], ["carol@example.org"]]
+    box.drop.clear()
+    box.slow.clear()
+    again = cli("digest", "--smtp", url, "--from", SENDER, *args)
+    assert again.exit_code == 0, again.stderr
+    assert [to for to, _ in box.messages[3:]] == [["drop@example.org"], ["slow@example.org"]]
+
+
+def test_once_the_server_cannot_be_reached_again_the_rest_fail_without_waiting(cli, quiet_timeline, tmp_path):
+    import socket
+    import threading
+
+    # a server that greets and takes one message, then drops the connection and is gone
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    port = listener.getsockname()[1]
+
+    def serve_once() -> None:
+        conn, _ = listener.accept()
+        listener.close()
+        with conn:
+            files = conn.makefile("rwb")
+            files.write(b"220 once ESMTP\r\n")
+            files.flush()
+            while line := files.readline():
+                verb = line[:4].upper()
+                if verb == b"DATA":
+                    files.write(b"354 go on\r\n")
+                    files.flush()
+                    while files.readline() not in (b".\r\n", b""):
+                        pass
+                    return  # gone before answering
+                files.write(b"250 ok\r\n")
+                files.flush()
+
+    threading.Thread(target=serve_once, daemon=True).start()
+    r = cli("digest", "--smtp", f"smtp://127.0.0.1:{port}", "--from", SENDER, "--to", "a@example.org",
+            "--to", "b@example.org", "--to", "c@example.org")
+    assert r.exit_code == 1
+    lines = r.stderr.splitlines()
+    assert lines[0] == (f"Error: the SMTP server plain 127.0.0.1:{port} did not accept the message for a@example.org: "
+                        "Connection unexpectedly closed")
+    assert lines[1].startswith(
+        f"Error: not sent to b@example.org: cannot reach the SMTP server plain 127.0.0.1:{port}: ")
+    assert lines[2] == lines[1].replace("b@example.org", "c@example.org")
+
+
+def test_a_source_link_that_could_break_out_of_its_attribute_is_shown_unlinked(cli, tmp_path, smtp_server):
+    url, box = smtp_server
+    hostile = 'https://example.org/"><script>alert(1)</script>'
+    laws = ["Virtual Assets Act 2021 (VAA): In force since 1 March 2022; the licensing framework.[1]",
+            "AML Regulations 2023: Effective June 1, 2023; apply AML/CFT duties to service providers.[3]"]
+    ingest_texts(cli, tmp_path, a=report(at="2026-01-01T00:00:00Z", laws=laws),
+                 b=report(at="2026-02-01T00:00:00Z", laws=[*laws, "Stablecoin Act 2026: Effective 1 January 2027; "
+                                                                  "licenses stablecoin issuers.[1][2]"],
+                          extra=f"Sources\n1. {hostile}\n2. https://example.org/straße\n"))
+    assert cli("digest", "--smtp", url, "--from", SENDER, "--to", "bob@example.org").exit_code == 0
+    _, text, html = sent_message(box)
+    assert "; sources [1] [2] https://example.org/stra%C3%9Fe" in text
+    assert re.search(r'sources \[1\] <a href="https://example.org/stra%C3%9Fe"[^>]*>\[2\]</a>', html)
+    assert "script" not in text + html

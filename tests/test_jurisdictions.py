@@ -55,3 +55,28 @@ def test_a_dotted_word_that_is_no_abbreviation_is_left_alone(name):
 def test_the_nearest_name_is_offered_only_when_it_is_near():
     assert closest("Kazahkstan", ["Japan", "Kazakhstan", "Testland"]) == "Kazakhstan"
     assert closest("Atlantis", ["Japan", "Kazakhstan", "Testland"]) is None
+
+
+@pytest.mark.parametrize("written,canonical", [
+    ("K\u0430z\u0430khst\u0430n", "Kazakhstan"),  # Cyrillic а
+    ("\u039aazakhstan", "Kazakhstan"),  # Greek capital kappa
+    ("Ｋａｚａｋｈｓｔａｎ", "Kazakhstan"),  # fullwidth
+    ("Kazakh\u200bstan", "Kazakhstan"),  # a zero-width space
+    ("\u202eKazakhstan", "Kazakhstan"),  # a right-to-left override
+    ("Kazakhstan\x1b]0;PWNED\x07\x1b[2J", "Kazakhstan"),  # terminal escapes
+    ("Testl\u0430nd", "Testland"),  # no country, the same look-alike
+    ("Россия", "Russia"), ("Беларусь", "Belarus"), ("Côte d’Ivoire", "Côte d'Ivoire"),
+    ("Kosovo (Косово)", "Kosovo (Косово)"),  # each word in one script: as written
+], ids=["cyrillic-a", "greek-kappa", "fullwidth", "zero-width", "bidi", "escapes", "no-country", "russia-local",
+        "belarus-local", "curly-apostrophe", "two-scripts-two-words"])
+def test_look_alike_and_local_spellings_are_the_one_jurisdiction_they_look_like(written, canonical):
+    assert canonical_jurisdiction(written) == canonical
+
+
+def test_a_word_mixing_latin_with_letters_that_imitate_none_is_refused():
+    from tracker.errors import BadValue
+
+    with pytest.raises(BadValue) as info:
+        canonical_jurisdiction("Test\u043band")
+    assert str(info.value) == ("the name 'Testлand' mixes Latin and Cyrillic letters, and its 'л' looks like no Latin "
+                               "letter")

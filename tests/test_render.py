@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from tracker.render import ChangeView, Citation, changes_text, describe, entries, value_text, words
+from tracker.render import ChangeView, Citation, changes_text, describe, entries, safe_url, value_text, words
 
 FROM = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
 TO = dt.datetime(2026, 2, 1, tzinfo=dt.timezone.utc)
@@ -81,3 +81,30 @@ def test_text_without_a_width_is_not_wrapped():
     long = "x " * 100
     text = changes_text([change(1, field="role", old=long, new=long + "y", material=False)], width=None)
     assert len(text.splitlines()) == 3
+
+
+@pytest.mark.parametrize("url,link", [
+    ("https://example.org/a?b=c&d=e#f", "https://example.org/a?b=c&d=e#f"),
+    ("HTTPS://Example.ORG/A%20B", "https://example.org/A%20B"),
+    ("https://example.org/straße?q=ü", "https://example.org/stra%C3%9Fe?q=%C3%BC"),
+    ("https://exämple.org/x", "https://xn--exmple-cua.org/x"),
+    ("https://example.org/100%", "https://example.org/100%25"),
+    ("https://[::1]:8080/x", "https://[::1]:8080/x"),
+    ('https://example.org/"><script>alert(1)</script>', None),
+    ("https://example.org/it's", None),
+    ("https://example.org/a b", None),
+    ("https://example.org/a\tb", None),
+    ("https://example.org/<b>", None),
+    ("https://example.org\\@evil.org/", None),
+    ("https://bank.example.org@evil.org/", None),
+    ("javascript:alert(1)", None),
+    ("ftp://example.org/x", None),
+    ("http://example.org:99999/", None),
+    ("https:///no-host", None),
+    ("https://[not-an-address]/", None),
+    ("https://exa_mple.org/", None),
+], ids=["plain", "case", "non-ascii-path", "idn-host", "lone-percent", "ipv6", "quote-and-tag", "apostrophe", "space",
+        "tab", "angle-brackets", "backslash", "user-before-host", "javascript", "ftp", "bad-port", "no-host",
+        "bad-address", "bad-host"])
+def test_only_plain_http_links_are_links_and_they_are_percent_encoded(url, link):
+    assert safe_url(url) == link

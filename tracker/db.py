@@ -10,9 +10,13 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, deferred, mapped_column
 
 from tracker.errors import DatabaseError
+from tracker.settings import DEFAULT_CONNECT_TIMEOUT, DEFAULT_DB_TIMEOUT
 
 # The newest alembic revision in migrations/versions; a test keeps the two equal.
 SCHEMA_HEAD = "0003"
+# How long a jurisdiction's or a topic's name may be: the width of their columns, checked before
+# storing so that every database refuses the same names.
+NAME_LENGTH = 200
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -62,10 +66,10 @@ class SnapshotRow(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    jurisdiction: Mapped[str] = mapped_column(String(200))
-    jurisdiction_key: Mapped[str] = mapped_column(String(200))
-    topic: Mapped[str] = mapped_column(String(200))
-    topic_key: Mapped[str] = mapped_column(String(200))
+    jurisdiction: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    jurisdiction_key: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    topic: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    topic_key: Mapped[str] = mapped_column(String(NAME_LENGTH))
     generated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
     facts_sha256: Mapped[str] = mapped_column(String(64))
@@ -86,8 +90,8 @@ class ChangeRow(Base):
     from_id: Mapped[int] = mapped_column(ForeignKey("snapshots.id", ondelete="CASCADE"), index=True)
     to_id: Mapped[int] = mapped_column(ForeignKey("snapshots.id", ondelete="CASCADE"), index=True)
     to_generated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
-    jurisdiction: Mapped[str] = mapped_column(String(200))
-    topic: Mapped[str] = mapped_column(String(200))
+    jurisdiction: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    topic: Mapped[str] = mapped_column(String(NAME_LENGTH))
     category: Mapped[str] = mapped_column(String(20))
     kind: Mapped[str] = mapped_column(String(20))
     entity: Mapped[str] = mapped_column(Text)
@@ -152,7 +156,7 @@ def alembic_config(engine: Engine, connection=None):
 
 
 def _current_revision(engine: Engine) -> str | None:
-    with engine.connect() as conn:
+    with reading(engine).connect() as conn:
         try:
             return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
         except Exception:
@@ -167,21 +171,30 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(7301)"))
+            conn.execute(text("SET LOCAL statement_timeout = 0"))  # a migration takes what it takes
         command.upgrade(alembic_config(engine, conn), revision)
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for `url`; SQLite gets WAL, a busy timeout and immediate write transactions, so
-    concurrent processes queue instead of failing."""
+# the execution option that marks a reading transaction (see reading)
+_READING = "tracker_reading"
+
+
+def make_engine(url: str, *, connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+                timeout: float = DEFAULT_DB_TIMEOUT) -> Engine:
+    """An engine for `url` that gives up on a database that does not answer: a connection within
+    `connect_timeout` seconds (PostgreSQL), a statement or a lock wait within `timeout` (PostgreSQL's
+    statement timeout, SQLite's busy timeout). SQLite gets WAL and immediate write transactions,
+    so concurrent writers queue instead of failing; `reading(engine)` reads without the write lock.
+    Timeouts that the URL itself sets (connect_timeout, options) are left as they are."""
     try:
         if url.startswith("sqlite"):
-            engine = create_engine(url, connect_args={"timeout": 60})
+            engine = create_engine(url, connect_args={"timeout": timeout})
 
             @event.listens_for(engine, "connect")
             def _on_connect(dbapi_conn, _record):
                 dbapi_conn.isolation_level = None
                 cur = dbapi_conn.cursor()
-                cur.execute("PRAGMA busy_timeout = 60000")
+                cur.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
                 cur.execute("PRAGMA journal_mode = WAL")
                 cur.execute("PRAGMA foreign_keys = ON")
                 cur.execute("PRAGMA synchronous = NORMAL")
@@ -189,12 +202,41 @@ def make_engine(url: str) -> Engine:
 
             @event.listens_for(engine, "begin")
             def _on_begin(conn):
-                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                read_only = bool(conn.get_execution_options().get(_READING))
+                record = conn.connection
+                if record.info.get(_READING, False) != read_only:  # a reader that writes fails loudly
+                    record.driver_connection.execute(f"PRAGMA query_only = {int(read_only)}")
+                    record.info[_READING] = read_only
+                conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        elif url.startswith("postgresql"):
+            engine = create_engine(url, pool_pre_ping=True, connect_args=_pg_timeouts(url, connect_timeout, timeout))
         else:
             engine = create_engine(url, pool_pre_ping=True)
     except Exception as exc:  # bad URL, missing driver
         raise DatabaseError(f"cannot open database {_safe(url)}: {exc}") from None
     return engine
+
+
+def reading(engine: Engine) -> Engine:
+    """The same database, for transactions that only read: on SQLite they begin without taking the
+    write lock (so a reader never waits for an ingest) and refuse to write."""
+    return engine.execution_options(**{_READING: True})
+
+
+def _pg_timeouts(url: str, connect_timeout: float, timeout: float) -> dict:
+    """libpq's connect_timeout (whole seconds, 2 at least) and a statement_timeout, unless the URL
+    gives its own."""
+    from sqlalchemy.engine import make_url
+
+    query = make_url(url).query
+    args: dict = {}
+    if "connect_timeout" not in query:
+        args["connect_timeout"] = max(2, round(connect_timeout))
+    options = query.get("options") or ""
+    options = " ".join(options) if isinstance(options, tuple) else options
+    if "statement_timeout" not in options:
+        args["options"] = f"{options} -c statement_timeout={int(timeout * 1000)}".strip()
+    return args
 
 
 def _safe(url: str) -> str:
@@ -218,15 +260,17 @@ def _sqlite_file(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def open_database(url: str, *, migrate: bool = True, create: bool = True) -> Engine:
+def open_database(url: str, *, migrate: bool = True, create: bool = True,
+                  connect_timeout: float = DEFAULT_CONNECT_TIMEOUT, timeout: float = DEFAULT_DB_TIMEOUT) -> Engine:
     """Open the database at `url`, migrating it to head on first use. Without `create`, a database
-    that does not exist yet (no SQLite file, no tracker schema) is refused rather than made."""
+    that does not exist yet (no SQLite file, no tracker schema) is refused rather than made. One
+    that does not answer within the timeouts (see make_engine) is a DatabaseError."""
     missing = DatabaseError(f"no tracker database at {_safe(url)}: `tracker ingest REPORT...` or "
                             "`tracker db upgrade` creates one")
     path = _sqlite_file(url)
     if not create and path is not None and (not path.is_file() or path.stat().st_size == 0):
         raise missing
-    engine = make_engine(url)
+    engine = make_engine(url, connect_timeout=connect_timeout, timeout=timeout)
     try:
         current = _current_revision(engine)
         if not create and current is None:
@@ -238,5 +282,13 @@ def open_database(url: str, *, migrate: bool = True, create: bool = True) -> Eng
         raise
     except Exception as exc:
         engine.dispose()
-        raise DatabaseError(f"cannot open database {_safe(url)}: {str(exc).splitlines()[0]}") from None
+        raise DatabaseError(f"cannot open database {_safe(url)}: {database_reason(exc)}") from None
     return engine
+
+
+def database_reason(exc: BaseException) -> str:
+    """What a database error says, in one line: the driver's own message where there is one
+    ('connection timeout expired', 'database is locked'), without SQLAlchemy's wrapping."""
+    orig = getattr(exc, "orig", None)
+    text_ = str(orig if orig is not None else exc).strip()
+    return text_.splitlines()[0] if text_ else type(orig or exc).__name__

@@ -14,7 +14,7 @@ from sqlalchemy import delete, exists, or_, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, aliased, undefer
 
-from tracker.db import ChangeRow, DeliveryRow, SnapshotRow, SubscriberRow
+from tracker.db import ChangeRow, DeliveryRow, SnapshotRow, SubscriberRow, reading
 from tracker.digest import Digest, Recipient, Upcoming, compose
 from tracker.errors import BadValue, DeliveryFailed
 from tracker.jurisdictions import jurisdiction_key
@@ -136,7 +136,7 @@ def unsubscribe_url(template: str | None, *, sender: str, recipient: str) -> str
 def prepare(engine: Engine, recipient: Recipient, *, sender: str, since: dt.datetime | None, today: dt.date,
             unsubscribe: str | None = None, horizon_days: int = 90) -> Outcome:
     """Compose one recipient's digest (or find there is nothing to send)."""
-    with Session(engine) as session:
+    with Session(reading(engine)) as session:
         views = pending(session, recipient, since)
         if not views:
             return Outcome(recipient.address, "empty", f"{recipient.address}: nothing new to send")

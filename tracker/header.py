@@ -94,8 +94,10 @@ def timestamp(raw: str, name: str) -> str:
         clean = f"{day[0].iso}T{hour:02d}:{rest}{zone.group(0) if zone else ''}"
     clean = re.sub(r"\s+(?=[+-]\d)", "", clean).replace(" ", "T")
     zone = re.search(r"([+-])(\d\d):?(\d\d)$", clean)
-    if zone and (int(zone.group(2)) > 14 or int(zone.group(3)) >= 60):
-        raise bad
+    if zone:  # the offsets clocks keep: UTC−12:00 to UTC+14:00, in whole, half or three-quarter hours
+        offset = (int(zone.group(2)) * 60 + int(zone.group(3))) * (1 if zone.group(1) == "+" else -1)
+        if int(zone.group(3)) not in (0, 30, 45) or not -12 * 60 <= offset <= 14 * 60:
+            raise bad
     try:
         t = dt.datetime.fromisoformat(clean)
         if t.tzinfo is None:

@@ -5,6 +5,11 @@ actually write that ISO lacks (common English forms, former names, local names) 
 Dotted forms ("U.A.E.") count as the letters they abbreviate, and a whole name that is an ISO
 alpha-2 or alpha-3 code ("AE", "JPN") names its country. A jurisdiction that is no country has
 its own short table (the EU, financial free zones); any other keeps the name the report gives it.
+
+Names are untrusted text: they are normalised (NFKC, no escape sequences or invisible
+characters), names in another script are transliterated to be looked up ("Россия" is Russia), and
+a Latin word written with look-alike letters of another script ("Kаzаkhstаn" with a Cyrillic а)
+is read as the word it imitates, so that it never starts a second timeline that prints alike.
 """
 from __future__ import annotations
 
@@ -12,6 +17,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
+
+from tracker.errors import BadValue
 
 # name as people write it -> ISO 3166 alpha-2; only what pycountry's own names do not cover
 _WRITTEN = {
@@ -63,8 +70,64 @@ def _undot(text: str) -> str:
     return _DOTTED.sub(lambda m: m.group().replace(".", ""), text)
 
 
+# Terminal escape sequences whole (CSI, OSC up to BEL or ST, any other ESC and its next character):
+# what is left of one once its control characters are dropped is no part of a name either.
+_ESCAPE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]?|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b.?|\x9b[0-?]*[ -/]*[@-~]?"
+                     r"|\x9d[^\x07\x1b]*\x07?")
+
+
+def clean_name(text: str) -> str:
+    """A name as the tracker stores and looks it up: NFKC (fullwidth and styled letters become
+    plain ones), without escape sequences, control characters or invisible format characters
+    (zero-width spaces, direction overrides), its spaces single."""
+    text = unicodedata.normalize("NFKC", _ESCAPE.sub("", text))
+    text = "".join(ch for ch in text if ch.isspace() or unicodedata.category(ch) not in ("Cc", "Cf"))
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _word_unspoofed(word: str) -> str:
+    """A word that mixes Latin letters with look-alikes from another script, as the Latin word it
+    imitates; BadValue when a letter of the other script imitates no plain Latin letter."""
+    from confusable_homoglyphs import categories, confusables
+
+    scripts = {categories.alias(ch) for ch in word if ch.isalpha()}
+    if len(scripts) < 2 or "LATIN" not in scripts:  # one script, or several but no Latin (日本の): as written
+        return word
+    out = []
+    for ch in word:
+        if ch.isalpha() and categories.alias(ch) != "LATIN":
+            found = confusables.is_confusable(ch, greedy=True, preferred_aliases=["latin"]) or []
+            plain = [g["c"] for f in found for g in f["homoglyphs"] if g["c"].isascii() and g["c"].isalpha()]
+            if not plain:
+                others = " and ".join(sorted(a.title() for a in scripts - {"LATIN"}))
+                raise BadValue(f"the name {word!r} mixes Latin and {others} letters, and its {ch!r} looks like no "
+                               "Latin letter")
+            ch = plain[0]
+        out.append(ch)
+    return "".join(out)
+
+
+def unspoofed(name: str) -> str:
+    """A name whose words mix Latin letters with look-alikes of another script ('Kаzаkhstаn' with
+    Cyrillic а) as the Latin name it imitates ('Kazakhstan'); BadValue for a word that mixes
+    scripts and imitates nothing. Words wholly in one script ('Косово') are kept."""
+    if name.isascii():
+        return name
+    return re.sub(r"\w+", lambda m: _word_unspoofed(m.group()), name)
+
+
+def _ascii(text: str) -> str:
+    """Text in ASCII letters: accents dropped, other scripts transliterated ('Россия' -> 'Rossiya')."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    if all(ch.isascii() or unicodedata.combining(ch) for ch in decomposed):
+        return "".join(ch for ch in decomposed if ch.isascii())
+    from anyascii import anyascii
+
+    return anyascii(unicodedata.normalize("NFKC", text))
+
+
 def _key(name: str) -> str:
-    text = unicodedata.normalize("NFKD", _undot(name)).encode("ascii", "ignore").decode().casefold()
+    text = _ascii(_undot(name)).casefold()
     text = re.sub(r"[^a-z0-9 ,-]+", " ", text)
     return re.sub(r"\s+", " ", text).strip(" ,-")
 
@@ -125,9 +188,10 @@ def is_country(name: str) -> bool:
 
 
 def canonical_jurisdiction(name: str) -> str:
-    """The canonical name of a jurisdiction ('UAE' -> 'United Arab Emirates'); a name that is no
-    country is returned tidied but as given."""
-    tidy = re.sub(r"\s+", " ", name).strip(" ,:;-*#\"'").lstrip(".")
+    """The canonical name of a jurisdiction ('UAE' -> 'United Arab Emirates', 'Kаzаkhstаn' with
+    Cyrillic а -> 'Kazakhstan'); a name that is no country is returned cleaned and tidied but as
+    given. BadValue for a name that mixes scripts and imitates no Latin one (see unspoofed)."""
+    tidy = unspoofed(clean_name(name)).strip(" ,:;-*#\"'").lstrip(".")
     tidy = tidy if _DOTTED.fullmatch(tidy) else tidy.rstrip(".")
     code = _country_code(tidy)
     if code:

@@ -106,7 +106,9 @@ def build_message(digest: Digest, *, sender: str, recipient: str, unsubscribe: s
 
 
 class Mailer:
-    """One SMTP session for a run of messages; each message accepted or refused on its own."""
+    """An SMTP session for a run of messages; each message accepted or refused on its own. A
+    message whose connection failed (dropped, timed out) costs only itself: the next one is sent
+    on a new connection. Once the server cannot be reached again, the rest fail without waiting."""
 
     def __init__(self, target: SmtpTarget, password: str | None, *, timeout: float = 30.0,
                  cafile: str | None = None) -> None:
@@ -115,8 +117,13 @@ class Mailer:
         self.timeout = timeout
         self.cafile = cafile
         self._smtp: smtplib.SMTP | None = None
+        self._unreachable: str | None = None  # why the server could not be reached again
 
     def __enter__(self) -> "Mailer":
+        self._connect()
+        return self
+
+    def _connect(self) -> None:
         t = self.target
         context = ssl.create_default_context(cafile=self.cafile)
         try:
@@ -134,22 +141,36 @@ class Mailer:
         except (OSError, smtplib.SMTPException) as exc:
             self._close()
             raise DeliveryFailed(f"cannot reach the SMTP server {t.describe()}: {_reason(exc)}") from None
-        return self
 
     def send(self, msg: EmailMessage) -> None:
         """Hand one message to the server; DeliveryFailed when it does not accept it."""
+        if self._unreachable:
+            raise DeliveryFailed(f"not sent to {msg['To']}: {self._unreachable}")
+        if self._smtp is None:  # the previous message's connection failed
+            try:
+                self._connect()
+            except DeliveryFailed as exc:
+                self._unreachable = str(exc)
+                raise DeliveryFailed(f"not sent to {msg['To']}: {exc}") from None
         assert self._smtp is not None
         try:
             refused = self._smtp.send_message(msg)
-        except smtplib.SMTPRecipientsRefused as exc:
+        except smtplib.SMTPRecipientsRefused as exc:  # the session itself is fine: smtplib reset it
             codes = "; ".join(f"{code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"
                               for code, text in exc.recipients.values())
             raise DeliveryFailed(f"the SMTP server refused {msg['To']}: {codes}") from None
         except (OSError, smtplib.SMTPException) as exc:
+            self._drop()  # whatever state the session is in, the next message starts afresh
             raise DeliveryFailed(f"the SMTP server {self.target.describe()} did not accept the message for "
                                  f"{msg['To']}: {_reason(exc)}") from None
         if refused:
             raise DeliveryFailed(f"the SMTP server refused {', '.join(refused)}")
+
+    def _drop(self) -> None:
+        """Close the connection without a goodbye: after a timeout or a drop, QUIT could hang too."""
+        if self._smtp is not None:
+            self._smtp.close()
+            self._smtp = None
 
     def _close(self) -> None:
         if self._smtp is not None:
@@ -167,6 +188,6 @@ def _reason(exc: BaseException) -> str:
     if isinstance(exc, smtplib.SMTPResponseException):
         msg = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
         return f"{exc.smtp_code} {msg}".strip()
-    if isinstance(exc, socket.timeout):
+    if isinstance(exc, socket.timeout) or str(exc).endswith(": timed out"):  # smtplib words a timeout as a drop
         return "timed out"
     return (str(exc) or type(exc).__name__).splitlines()[0]

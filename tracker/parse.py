@@ -11,11 +11,11 @@ import datetime as dt
 import re
 
 from tracker.document import Body, normalise, parse_body, strip_markup
-from tracker.errors import ReportRejected
+from tracker.errors import BadValue, ReportRejected
 from tracker.extract import (classify, heading_kind, laws_of, licensing_of, other_sections,
                              regulators_of, stance_of, trading_stance)
 from tracker.header import DEFAULT_TOPIC, read_header
-from tracker.jurisdictions import canonical_jurisdiction
+from tracker.jurisdictions import canonical_jurisdiction, clean_name
 from tracker.model import Snapshot
 from tracker.names import acronym_definitions
 
@@ -35,7 +35,8 @@ def _trailer_facts(body: Body, nodes) -> tuple[int | None, str | None, bool]:
             continue
         trailer = True
         for p in n.section.paragraphs:
-            m = re.search(r"(\d[\d,]*)\s+facts?(?:\(s\))?\b.*(?:awaiting|unverified|verification)", p, re.I)
+            m = re.search(r"(?<![\d,])(\d{1,3}(?:,\d{3}){0,4}|\d{1,15})\s+facts?(?:\(s\))?\b.*"
+                          r"(?:awaiting|unverified|verification)", p, re.I)
             if m:
                 unverified = int(m.group(1).replace(",", ""))
             m = re.search(r"(?:generated|written|produced|created) (?:by|with|using)\s+(.+?)\s*\.?\s*$", p, re.I)
@@ -52,6 +53,18 @@ def _cut_in(body: Body, lines: list[str]) -> str | None:
         return None
     sections = [s for s in body.walk() if strip_markup(s.heading) != strip_markup(last).strip(" #*")]
     return strip_markup(sections[-1].heading) if sections else "summary"  # the cut line may read as a heading
+
+
+def _jurisdiction(written: str, name: str) -> str:
+    """The canonical name of the jurisdiction a title names, or ReportRejected for one that cannot
+    be a jurisdiction: no letter in it, or look-alike letters that imitate no name."""
+    try:
+        canonical = canonical_jurisdiction(written)
+    except BadValue as exc:
+        raise ReportRejected(f"{name}: the title's jurisdiction cannot be trusted: {exc}") from None
+    if not any(ch.isalpha() for ch in canonical):
+        raise ReportRejected(f"{name}: the title names no jurisdiction (no letter in {written[:80]!r})")
+    return canonical
 
 
 def parse_report(text: str, *, name: str = "report") -> Snapshot:
@@ -80,7 +93,7 @@ def parse_report(text: str, *, name: str = "report") -> Snapshot:
     stance = stance_of(nodes, lead)
     licensing = licensing_of(nodes, stance.trading)
     return Snapshot(
-        jurisdiction=canonical_jurisdiction(header.jurisdiction), topic=header.topic,
+        jurisdiction=_jurisdiction(header.jurisdiction, name), topic=clean_name(header.topic) or DEFAULT_TOPIC,
         generated_at=header.generated_at, title=strip_markup(header.title), generator=header.generator,
         source=header.source, model=model, question=header.question, summary=lead,
         regulators=tuple(regulators), laws=tuple(laws), stance=stance, licensing=licensing,

@@ -32,12 +32,18 @@ class RawReport:
     @property
     def label(self) -> str:
         """How messages name the report."""
-        return self.name or str(self.path)
+        return self.name or displayable(str(self.path))
 
     @property
     def source_name(self) -> str:
         """The file name stored with the snapshot."""
-        return self.name or self.path.name
+        return self.name or displayable(self.path.name)
+
+
+def displayable(name: str) -> str:
+    """A file name as text any database and terminal takes: bytes that are no UTF-8 (which Python
+    keeps as lone surrogates) become U+FFFD."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 @dataclass(frozen=True)
@@ -57,22 +63,23 @@ def read_source(source: Path | Piped) -> RawReport:
 
 def read_report(path: Path, max_bytes: int = MAX_BYTES) -> RawReport:
     """Read and decode one report file, or raise ReportRejected naming the file and the reason."""
+    shown = displayable(str(path))
     try:
         size = path.stat().st_size
         if not path.is_file():
-            raise ReportRejected(f"{path}: not a regular file")
+            raise ReportRejected(f"{shown}: not a regular file")
         if size > max_bytes:
-            raise ReportRejected(f"{path}: {size:,} bytes is over the {max_bytes:,}-byte limit for a report")
+            raise ReportRejected(f"{shown}: {size:,} bytes is over the {max_bytes:,}-byte limit for a report")
         with path.open("rb") as fh:
             data = fh.read(max_bytes + 1)
     except OSError as exc:
-        raise ReportRejected(f"{path}: cannot be read ({exc.strerror or exc})") from None
+        raise ReportRejected(f"{shown}: cannot be read ({exc.strerror or exc})") from None
     return raw_report(data, path, max_bytes=max_bytes)
 
 
 def raw_report(data: bytes, path: Path, *, name: str = "", max_bytes: int = MAX_BYTES) -> RawReport:
     """A report from bytes already read (a file's, or standard input's as `name`), or ReportRejected."""
-    label = name or str(path)
+    label = name or displayable(str(path))
     if len(data) > max_bytes:
         raise ReportRejected(f"{label}: over the {max_bytes:,}-byte limit for a report")
     if not data.strip():
@@ -108,6 +115,10 @@ def _text_only(text: str, path: Path | str) -> str:
     controls = len(_CONTROL.findall(text))
     if controls > max(8, len(text) // 200):
         raise ReportRejected(f"{path}: is a binary file, not a text report")
+    nul = text.find("\x00")
+    if nul >= 0:  # PostgreSQL stores no NUL in text; no database here gets one
+        raise ReportRejected(f"{path}: holds a NUL character (U+0000) on line {text.count(chr(10), 0, nul) + 1}; "
+                             "a text report has none")
     return text
 
 

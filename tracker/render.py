@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -111,15 +112,51 @@ class Entry:
     change_ids: tuple[int, ...] = ()
 
 
-def safe_url(url: str) -> str | None:
-    """A report's source URL if it is a plain http(s) link, else None (never a javascript: link)."""
-    from urllib.parse import urlsplit
+# What no link of a report may hold: it could end an HTML attribute or a text line, or hide what
+# the link is (quotes, angle brackets, backticks, backslashes, spaces and control characters).
+_NOT_IN_A_LINK = re.compile(r"[\s\"'<>`\\\x00-\x1f\x7f-\x9f]")
+_HOST = re.compile(r"(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.?")
+_LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
+
+def safe_url(url: str) -> str | None:
+    """A report's source URL as a link, if it is a plain one: http(s), a host (in ASCII: an
+    internationalised name as IDNA, so it cannot pose as another), no user name before the host,
+    nothing that could break out of an attribute; percent-encoded. Else None: the citation is shown
+    without a link (never a javascript: one)."""
+    import ipaddress
+    from urllib.parse import quote, urlsplit, urlunsplit
+
+    value = url.strip()
+    if not value or len(value) > 2048 or _NOT_IN_A_LINK.search(value):
         return None
-    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
+    try:
+        parts = urlsplit(value)
+        port, host = parts.port, parts.hostname
+    except ValueError:  # a port that is no number, a bracketed host that is no address
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not host or "@" in parts.netloc:
+        return None
+    if host.startswith("[") or ":" in host:
+        try:
+            netloc = f"[{ipaddress.IPv6Address(host)}]"
+        except ValueError:
+            return None
+    else:
+        try:
+            netloc = host if host.isascii() else host.encode("idna").decode("ascii")
+        except UnicodeError:
+            return None
+        if not _HOST.fullmatch(netloc):
+            return None
+    if port is not None:
+        netloc += f":{port}"
+
+    def encoded(text: str, safe: str) -> str:
+        return quote(_LONE_PERCENT.sub("%25", text), safe=safe + "%")
+
+    return urlunsplit((parts.scheme.lower(), netloc, encoded(parts.path, "/:@!$&()*+,;=-._~"),
+                       encoded(parts.query, "/?:@!$&()*+,;=-._~"), encoded(parts.fragment, "/?:@!$&()*+,;=-._~")))
 
 
 def note(c: Any) -> str:

@@ -14,19 +14,22 @@ from tracker import changelog
 from tracker.changelog import change_document, iso  # noqa: F401  (re-exported for readers)
 from tracker.db import ChangeRow, SnapshotRow
 from tracker.errors import DuplicateSnapshot, NotFound
-from tracker.jurisdictions import canonical_jurisdiction, closest, jurisdiction_key
+from tracker.jurisdictions import canonical_jurisdiction, clean_name, closest, jurisdiction_key
 from tracker.model import Snapshot
 
 
 def topic_key(topic: str) -> str:
-    """How a topic is looked up: case and spacing folded."""
-    return re.sub(r"\s+", " ", topic).strip().casefold()
+    """How a topic is looked up: cleaned as a name is (see clean_name), case and spacing folded."""
+    return clean_name(topic).casefold()
 
 
-def parse_instant(value: str, *, end_of_day: bool = False) -> dt.datetime:
+def parse_instant(value: str, *, end_of_day: bool = False, option: str | None = None) -> dt.datetime:
     """An ISO timestamp or bare date as an aware UTC datetime; a bare date is its start, or with
-    end_of_day its last instant."""
+    end_of_day its last instant. BadValue names the `option` it was given to, if any, and why."""
+    from tracker.errors import BadValue
+
     v = value.strip()
+    said = f"{option} {value!r}" if option else repr(value)
     try:
         if re.fullmatch(r"\d{4}-\d\d-\d\d", v):
             day = dt.date.fromisoformat(v)
@@ -34,11 +37,13 @@ def parse_instant(value: str, *, end_of_day: bool = False) -> dt.datetime:
         else:
             t = dt.datetime.fromisoformat(v.replace("Z", "+00:00"))
     except ValueError:
-        from tracker.errors import BadValue
-        raise BadValue(f"{value!r} is not an ISO date or timestamp (e.g. 2026-01-31 or 2026-01-31T12:00:00Z)")
+        raise BadValue(f"{said} is not an ISO date or timestamp (e.g. 2026-01-31 or 2026-01-31T12:00:00Z)") from None
     if t.tzinfo is None:
         t = t.replace(tzinfo=dt.timezone.utc)
-    return t.astimezone(dt.timezone.utc)
+    try:
+        return t.astimezone(dt.timezone.utc)
+    except OverflowError:  # 0001-01-01T00:00:00+23:59 is a day before the first one there is
+        raise BadValue(f"{said} is out of range: in UTC it falls outside the years 1 to 9999") from None
 
 
 def lock_timeline(session: Session, jkey: str, tkey: str) -> None:

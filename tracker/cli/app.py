@@ -53,10 +53,21 @@ class TrackerGroup(TyperGroup):
         except Exception as exc:  # a bug: one line for the user; TRACKER_DEBUG=1 shows the traceback
             if os.environ.get("TRACKER_DEBUG"):
                 raise
+            if _said_by_the_database(exc):  # a timeout, a lost connection, a refused value: no bug
+                from tracker.db import database_reason
+
+                err(f"Error: the database refused: {database_reason(exc)}")
+                raise typer.Exit(REFUSED) from None
             first = str(exc).splitlines()[0] if str(exc) else ""
             err(f"Error: unexpected {type(exc).__name__}: {first} (a bug in the tracker; "
                 "TRACKER_DEBUG=1 shows where)")
             raise typer.Exit(BUG) from None
+
+
+def _said_by_the_database(exc: Exception) -> bool:
+    """Whether an error is the database driver's own (only a command that loaded SQLAlchemy meets one)."""
+    errors = sys.modules.get("sqlalchemy.exc")
+    return errors is not None and isinstance(exc, errors.DBAPIError)
 
 
 app = typer.Typer(cls=TrackerGroup, no_args_is_help=True, pretty_exceptions_enable=False,

@@ -35,7 +35,7 @@ def complete_jurisdiction(ctx: typer.Context, incomplete: str) -> list[str]:
 
         from tracker.db import SnapshotRow
 
-        with Session(engine(ctx)) as s:
+        with Session(engine(ctx, read_only=True)) as s:
             names = s.scalars(select(SnapshotRow.jurisdiction).distinct()).all()
     except Exception:  # a shell completing a word must never see an error
         return []
@@ -79,15 +79,18 @@ def settings(ctx: typer.Context | None, db: str | None = None, **kw):
     return load_settings(db=db or given, **kw)
 
 
-def engine(ctx: typer.Context | None, db: str | None = None, *, create: bool = False):
+def engine(ctx: typer.Context | None, db: str | None = None, *, create: bool = False, read_only: bool = False):
     """The database engine, migrated to head on first use. Only a command that writes reports may
-    `create` a database; the others refuse one that does not exist. Disposed when the command ends."""
-    from tracker.db import open_database
+    `create` a database; the others refuse one that does not exist. A `read_only` command's
+    transactions never wait for a writer (see tracker.db.reading). Disposed when the command ends."""
+    from tracker.db import open_database, reading
 
-    eng = open_database(settings(ctx, db).database_url, create=create)
+    cfg = settings(ctx, db)
+    eng = open_database(cfg.database_url, create=create, connect_timeout=cfg.db_connect_timeout,
+                        timeout=cfg.db_timeout)
     if ctx is not None:
         ctx.call_on_close(eng.dispose)
-    return eng
+    return reading(eng) if read_only else eng
 
 
 def categories(values: Iterable[str] | None) -> tuple[str, ...]:
@@ -107,9 +110,10 @@ def categories(values: Iterable[str] | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-# C0 and C1 control characters (but tab and newline) and DEL: report text is untrusted, and an
-# escape sequence in it must not reach the terminal.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 and C1 control characters (but tab and newline), DEL, and the bidirectional overrides and
+# isolates that reorder what a terminal shows: report text is untrusted, and an escape sequence
+# or a reordering in it must not reach the terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # In JSON the C0 controls are escaped already; the C1 ones are written raw unless escaped here.
 _JSON_RAW = re.compile(r"[\x7f-\x9f]")
 
@@ -131,9 +135,15 @@ def out_json(text: str) -> None:
     sys.stdout.flush()
 
 
+def one_line(text: str) -> str:
+    """A message as one terminal-safe line: a line break inside it (from a file's name, say) cannot
+    make it look like two."""
+    return terminal_safe(text.rstrip("\n")).replace("\n", "\ufffd")
+
+
 def err(text: str) -> None:
-    """Messages to stderr."""
-    sys.stderr.write(terminal_safe(text.rstrip("\n")) + "\n")
+    """One message to stderr, on one line."""
+    sys.stderr.write(one_line(text) + "\n")
     sys.stderr.flush()
 
 
@@ -142,6 +152,7 @@ def write_output(path: Path, body: str | bytes) -> None:
     import tempfile
 
     from tracker.errors import BadValue
+    from tracker.settings import file_mode
 
     data = body.encode("utf-8") if isinstance(body, str) else body
     if path.is_dir():
@@ -153,7 +164,7 @@ def write_output(path: Path, body: str | bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())
+        os.chmod(tmp, file_mode())
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
@@ -164,12 +175,6 @@ def _reason(exc: OSError, path: Path) -> str:
     if isinstance(exc, FileNotFoundError):
         return f"no folder {path.parent}"
     return exc.strerror or str(exc)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def color_wanted(stream=None) -> bool:

@@ -1,13 +1,14 @@
 """Commands that write snapshots: ingest, reparse, db upgrade."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from tracker.cli.common import INTERRUPTED, REFUSED, DbOption, engine, err, settings, terminal_safe
+from tracker.cli.common import INTERRUPTED, REFUSED, DbOption, engine, err, one_line, settings
 
 
 def ingest(
@@ -61,6 +62,7 @@ def ingest(
                 f"{counts['error']} refused")
 
     results = run(eng, sources, replace=replace, snapshots_dir=cfg.snapshots_dir)
+    debug = bool(os.environ.get("TRACKER_DEBUG"))
     done = 0
     try:
         if sys.stderr.isatty() and len(sources) > 3 and not quiet:
@@ -72,9 +74,11 @@ def ingest(
                     counts[r.outcome] += 1
                     done += 1
                     if r.outcome == "error":
-                        bar.console.print(terminal_safe(f"Error: {r.message}"), markup=False, highlight=False)
+                        bar.console.print(one_line(f"Error: {r.message}"), markup=False, highlight=False)
+                        if debug and r.bug is not None:
+                            _traceback(r.bug)
                     for w in r.warnings:
-                        bar.console.print(terminal_safe(f"Warning: {w}"), markup=False, highlight=False)
+                        bar.console.print(one_line(f"Warning: {w}"), markup=False, highlight=False)
                     bar.advance(task)
         else:
             for r in results:
@@ -82,6 +86,8 @@ def ingest(
                 done += 1
                 if r.outcome == "error":
                     err(f"Error: {r.message}")
+                    if debug and r.bug is not None:
+                        _traceback(r.bug)
                 elif not quiet:
                     err(r.message)
                 for w in r.warnings:
@@ -93,6 +99,13 @@ def ingest(
         err(summary() + skipped)
     if counts["error"]:
         raise typer.Exit(REFUSED)
+
+
+def _traceback(exc: BaseException) -> None:
+    """Where a bug met on one report struck (TRACKER_DEBUG=1)."""
+    import traceback
+
+    traceback.print_exception(exc)
 
 
 def reparse(ctx: typer.Context, db: DbOption = None) -> None:

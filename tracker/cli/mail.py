@@ -46,7 +46,7 @@ def digest(
     from tracker.digest import Recipient
     from tracker.errors import BadValue
     from tracker.mail import Mailer, check_address, check_unsubscribe_url, parse_smtp_url
-    from tracker.settings import smtp_password
+    from tracker.settings import seconds, smtp_password
     from tracker.store import parse_instant
 
     cfg = settings(ctx, db, smtp=smtp, mail_from=sender, unsubscribe_url=unsubscribe_url)
@@ -63,7 +63,7 @@ def digest(
     if cfg.unsubscribe_url:
         check_unsubscribe_url(cfg.unsubscribe_url)
     cats = categories(category)
-    when = parse_instant(since) if since else None
+    when = parse_instant(since, option="--since") if since else None
     eng = engine(ctx, db)
     if to:
         places = known_jurisdictions(eng, jurisdiction or ())
@@ -71,7 +71,9 @@ def digest(
     else:
         from sqlalchemy.orm import Session
 
-        with Session(eng) as s:
+        from tracker.db import reading
+
+        with Session(reading(eng)) as s:
             recipients = subscribers(s)
         if not recipients:
             raise BadValue("nobody to send to: give --to ADDRESS or add subscribers with `tracker subscribe`")
@@ -80,7 +82,7 @@ def digest(
         if not cfg.smtp_url:
             raise BadValue("no SMTP server: give --smtp URL or set TRACKER_SMTP_URL")
         target = parse_smtp_url(cfg.smtp_url)
-        timeout = float(os.environ.get("TRACKER_SMTP_TIMEOUT", "30"))
+        timeout = seconds("TRACKER_SMTP_TIMEOUT", 30.0)
         cafile = os.environ.get("TRACKER_SMTP_CAFILE") or None
         factory = lambda: Mailer(target, smtp_password(), timeout=timeout, cafile=cafile)
     outcomes = send_all(eng, recipients, sender=from_addr, since=when, mailer_factory=factory,
@@ -112,12 +114,13 @@ def known_jurisdictions(eng, names, *, allow_new: bool = False, hint: str = "") 
     `allow_new` kept in its canonical form."""
     from sqlalchemy.orm import Session
 
+    from tracker.db import reading
     from tracker.errors import NotFound
     from tracker.jurisdictions import canonical_jurisdiction
     from tracker.store import resolve_jurisdiction
 
     found = []
-    with Session(eng) as s:
+    with Session(reading(eng)) as s:
         for name in names:
             try:
                 found.append(resolve_jurisdiction(s, name)[1])
@@ -194,7 +197,7 @@ def subscribers(
     from tracker.deliver import subscribers as everyone
     from tracker.render import dumps
 
-    with Session(engine(ctx, db)) as s:
+    with Session(engine(ctx, db, read_only=True)) as s:
         people = everyone(s)
     if fmt is ListFormat.json:
         out_json(dumps({"subscribers": [{"address": p.address, "jurisdictions": list(p.jurisdictions),

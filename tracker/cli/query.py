@@ -26,7 +26,7 @@ def list_(
     from tracker.render import dumps, snapshots_table
     from tracker.store import iso, list_snapshots
 
-    with Session(engine(ctx, db)) as s:
+    with Session(engine(ctx, db, read_only=True)) as s:
         rows = list_snapshots(s, jurisdiction)
         if fmt is ListFormat.json:
             out_json(dumps({"snapshots": [{"id": r.id, "jurisdiction": r.jurisdiction, "topic": r.topic,
@@ -58,8 +58,8 @@ def show(
     from tracker.render import dumps, snapshot_dict, snapshot_text
     from tracker.store import find_snapshot, parse_instant
 
-    when = parse_instant(as_of, end_of_day=True) if as_of else None
-    with Session(engine(ctx, db)) as s:
+    when = parse_instant(as_of, end_of_day=True, option="--as-of") if as_of else None
+    with Session(engine(ctx, db, read_only=True)) as s:
         row = find_snapshot(s, jurisdiction, topic=topic, as_of=when)
         if fmt is ListFormat.json:
             out_json(dumps(snapshot_dict(row)))
@@ -93,10 +93,11 @@ def diff(
     from tracker.render import ChangeView, changelog_json, changes_html, changes_markdown, changes_text
     from tracker.store import ChangeQuery, change_documents, parse_instant, query_changes, sources_of
 
-    q = ChangeQuery(since=parse_instant(since), until=parse_instant(until, end_of_day=True) if until else None,
+    q = ChangeQuery(since=parse_instant(since, option="--since"),
+                    until=parse_instant(until, end_of_day=True, option="--until") if until else None,
                     jurisdictions=tuple(jurisdiction or ()), topic=topic, categories=categories(category),
                     include_immaterial=all_)
-    with Session(engine(ctx, db)) as s:
+    with Session(engine(ctx, db, read_only=True)) as s:
         if fmt is Format.json:
             text = changelog_json({"since": since, **({"until": until} if until else {})}, change_documents(s, q))
         else:
@@ -138,7 +139,7 @@ def history(
     from tracker.render import dumps, value_text
     from tracker.store import entity_changes, find_snapshot, resolve_jurisdiction, topic_key
 
-    with Session(engine(ctx, db)) as s:
+    with Session(engine(ctx, db, read_only=True)) as s:
         jkey, display = resolve_jurisdiction(s, jurisdiction)
         tkey = topic_key(topic) if topic else find_snapshot(s, jurisdiction).topic_key
         rows = s.scalars(select(SnapshotRow).options(undefer(SnapshotRow.data))
@@ -151,7 +152,7 @@ def history(
         category, key = found
         h = entity_history(snaps, category, key, entity_changes(s, jkey, tkey, key))
     if fmt is ListFormat.json:
-        out(dumps({"jurisdiction": display, **h.to_dict()}))
+        out_json(dumps({"jurisdiction": display, **h.to_dict()}))
         return
     lines = [f"{h.name} ({h.category}, {display})", f"  first seen: {h.first_seen}",
              f"  last seen:  {h.last_seen}"]
