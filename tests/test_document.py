@@ -132,3 +132,54 @@ def test_entries_keep_their_order_and_kind():
                  "|---|---|\n| Audit | Annual |")
     kinds = [type(b) for b in body.sections[0].blocks]
     assert kinds == [Paragraph, Item, Table]
+
+
+@pytest.mark.parametrize("raw,markdown", [
+    ("== The Watchdogs ==", "## The Watchdogs"),
+    ("=== Key Legislation ===", "### Key Legislation"),
+    ("[legislation]", "## Legislation"),
+    ("§2 Who regulates", "## Who regulates"),
+    ("🏛️ Regulatory Bodies", "## Regulatory Bodies"),
+    ("├── Token Act (TVTG)", "- Token Act (TVTG)"),
+    ("│   └── Ordinance on Tokens", "  - Ordinance on Tokens"),
+    ("[x] Fit-and-proper directors", "- Fit-and-proper directors"),
+    ("-> Law No. 4/2023 on the financial sector", "- Law No. 4/2023 on the financial sector"),
+    ("Kenya Revenue Authority (KRA) .......... collects tax", "- Kenya Revenue Authority (KRA): collects tax"),
+    ("CNV :: registers PSAVs (see [3])", "CNV: registers PSAVs[3]"),
+    ("FMA · Financial Market Authority · authorises CASPs", "FMA: Financial Market Authority; authorises CASPs"),
+    ("Taxes crypto gains as income.² ⁷", "Taxes crypto gains as income.[2][7]"),
+    ("Supervises exchanges.^[4]", "Supervises exchanges.[4]"),
+    ("Supervises exchanges [source 3].", "Supervises exchanges[3]."),
+    ("Supervises exchanges (Source 2).", "Supervises exchanges[2]."),
+    ("'''PVARA''' (Pakistan Virtual Assets Regulatory Authority): licenses VASPs",
+     "**PVARA** (Pakistan Virtual Assets Regulatory Authority): licenses VASPs"),
+    ("| Law | Effective |\n|---|---|", "| Law | Effective |\n|---|---|"),  # a markdown table stays one
+], ids=lambda v: v[:24] if isinstance(v, str) else None)
+def test_the_markup_of_other_writing_systems_reads_as_markdown(raw, markdown):
+    assert normalise(raw) == markdown
+
+
+def test_pictographs_shared_by_neighbouring_lines_are_bullets_and_a_lone_one_a_heading():
+    text = "📜 Key Legislation\n🔸 Virtual Assets Ordinance, 2025: in force.\n🔸 AML Act, 2010: duties.\n⚖️ Stance"
+    assert normalise(text).split("\n") == ["## Key Legislation", "- Virtual Assets Ordinance, 2025: in force.",
+                                           "- AML Act, 2010: duties.", "## Stance"]
+
+
+def test_tagged_lines_become_sections_of_their_tag():
+    text = "[AUTHORITY] Capital Markets Authority (CMA): licenses VASPs.\n[AUTHORITY] Central Bank of Kenya (CBK): banks.\n" \
+           "[LAW] VASP Act, 2025: in force since 4 November 2025."
+    body = parse_body(normalise(text).split("\n"))
+    assert [(s.heading, [i.text for i in s.items]) for s in body.sections] == [
+        ("Authority", ["Capital Markets Authority (CMA): licenses VASPs.", "Central Bank of Kenya (CBK): banks."]),
+        ("Law", ["VASP Act, 2025: in force since 4 November 2025."])]
+
+
+def test_columns_aligned_with_spaces_are_a_table():
+    text = ("AUTHORITY                         SHORT   CRYPTO ROLE\n"
+            "Gibraltar Financial Services Commission   GFSC    licenses DLT providers\n"
+            "HM Treasury                       HMT     policy and legislation")
+    body = parse_body(normalise(text).split("\n"))
+    table = body.lead[0] if body.lead else body.sections[0].tables[0]
+    assert isinstance(table, Table)
+    assert list(table.header) == ["AUTHORITY", "SHORT", "CRYPTO ROLE"]
+    assert [list(r[:2]) for r in table.rows] == [["Gibraltar Financial Services Commission", "GFSC"], ["HM Treasury", "HMT"]]

@@ -21,7 +21,7 @@ _OUTLINE = re.compile(r"^(?P<mark>[A-Z])[.)]\s+(?P<text>\S.*)$")
 _SUB_OUTLINE = re.compile(r"^\s*(?:i{1,3}|iv|vi{0,3}|ix|xi{0,3}|[a-z])[.)]\s+\S")
 _URL_LINE = re.compile(r"^\s*(?:\d{1,3}[.)]\s*|[-*•]\s*)?(?:\[\d+\]:?\s*)?<?(?P<url>https?://\S+?)>?\s*$")
 _MD_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.+?)\s*#*\s*$")
-_SETEXT = re.compile(r"^\s*(?:=+|-+)\s*$")
+_SETEXT = re.compile(r"^\s*(?:=+|-+|~{3,}|\^{3,}|\+{3,}|\"{3,}|\*{3,})\s*$")
 _RULE = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
 _BOLD_LINE = re.compile(r"^(?:\*\*|__)(?P<text>[^*_].*?)(?:\*\*|__)\s*:?\s*$")
 _NUMBERED = re.compile(r"^(?P<num>(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,4}\.|[A-H]\.))\s+(?P<text>\S.*)$")
@@ -149,7 +149,185 @@ def normalise(text: str) -> str:
         text = _from_html(text)
     if len(_RECORD_LINE.findall(text)) >= 6:
         text = _from_records(text)
-    return text
+    return _from_decorations(text)
+
+
+# --- decorations: the markup of other writing systems, read as the markdown they mean -------------
+
+_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+_SUPERSCRIPT_CITE = re.compile(r"(?<=[\w.,;:)\]”\"'%])((?:[⁰¹²³⁴⁵⁶⁷⁸⁹]+(?:[ ,]\s?(?=[⁰¹²³⁴⁵⁶⁷⁸⁹]))?)+)")
+_WORD_CITE = re.compile(r"\s?[\[(](?:see\s+|source\s+|sources\s+|src\.?\s+|ref\.?\s+)\[?(\d{1,3}(?:\s*[,;–-]\s*\d{1,3})*)\]?[\])]",
+                        re.I)
+_CARET_CITE = re.compile(r"\^\[(\d{1,3})\]")
+_BARE_CITE = re.compile(r"(?<=[a-z.;:\])”\"'%])\s?\((\d{1,2})\)(?=[.;,]?\s*$|[.;,]\s)")
+_FOOTNOTE_MARK = re.compile(r"(?<=\S)[†‡¶]+")
+_EQ_HEADING = re.compile(r"^\s*(={2,6})\s*(?P<text>[^=].*?)\s*=*\s*$")
+_INI_HEADING = re.compile(r"^\s*\[(?P<text>[A-Za-z][\w &/'-]{1,40})\]\s*$")
+_TAG_LINE = re.compile(r"^\s*\[(?P<tag>[A-Z][A-Z _/&-]{1,30})\]\s+(?P<text>\S.*)$")
+_SECTION_SIGN = re.compile(r"^\s*§\s*\d*[.:]?\s+(?P<text>\S.*)$|^\s*§\s*(?P<num>\d+)\s*$")
+_CHECKBOX = re.compile(r"^(\s*)(?:[-*]\s+)?\[[ xX✓✔]\]\s+")
+_TREE = re.compile(r"^(?P<lead>[│|┃\s]*)(?:├──|└──|├─|└─|┣━+|┗━+|\|--(?=\s)|`--(?=\s))\s*(?P<text>.*)$")
+_ARROW_BULLET = re.compile(r"^(\s*)(?:->|=>|→|»|➔|➜|➤|▸|▹|►|◆|◇|■|□|○|·)\s+(?=\S)")
+_CONTINUATION = re.compile(r"^(\s*)↳\s*")
+_BOX_RULE = re.compile(r"^\s*[+╔╚╠╟┌└├╭╰][-=+═─━┈┄]{3,}[+╗╝╣╢┐┘┤╮╯]?\s*$|^\s*[═─━]{3,}\s*$")
+_BOX_LINE = re.compile(r"^\s*[|║│┃]\s?(?P<text>[^|║│┃]*?)\s*[|║│┃]\s*$")
+_DOT_LEADER = re.compile(r"^(?P<lead>\s*(?:[-*•]\s+)?)(?P<name>\S.*?\S)\s*(?:\.\s?){4,}\s*(?P<text>\S.*)$")
+_DOUBLE_COLON = re.compile(r"^(?P<lead>\s*(?:[-*•]\s+)?)(?P<name>[^:]{2,120}?)\s+::\s+(?P<text>\S.*)$")
+_MIDDLE_DOT = re.compile(r"\s+·\s+")
+_RST_FIELD = re.compile(r"^(\s*):(?P<key>[A-Za-z][\w &/-]{0,40}):\s+(?P<text>\S.*)$")
+
+
+def _is_pictograph(ch: str) -> bool:
+    import unicodedata
+
+    if 0x2500 <= ord(ch) <= 0x259F:
+        return False  # box drawing: a tree or a frame, not a pictograph
+    return unicodedata.category(ch) == "So" or 0x1F000 <= ord(ch) <= 0x1FAFF or 0x2600 <= ord(ch) <= 0x27BF
+
+
+def _emoji_lead(line: str) -> tuple[str, str] | None:
+    """A line that opens with a pictograph ('🏛️ Regulatory Bodies', '✅ PVARA licence'): the
+    pictograph and the rest."""
+    s = line.lstrip()
+    k = 0
+    while k < len(s) and (_is_pictograph(s[k]) or s[k] in "\ufe0f\ufe0e\u200d\u20e3"):
+        k += 1
+    if k == 0 or k >= len(s) or not s[k].isspace():
+        return None
+    rest = s[k:].strip()
+    return (s[:k].replace("\ufe0f", ""), rest) if rest else None
+
+
+def _space_table(block: list[str]) -> list[str] | None:
+    """Lines of columns aligned with runs of spaces (a table without rules): a markdown table,
+    or None when the lines are not one."""
+    splits = [[c for c in re.split(r"\s{2,}", ln.strip()) if c] for ln in block]
+    n = len(splits[0])
+    if n < 2 or n > 8 or any(len(c.split()) > 5 for c in splits[0]) or any(c.endswith(".") for c in splits[0]):
+        return None
+    starts = [m.start() for m in re.finditer(r"(?:(?<=\s\s)|^)\S", block[0])]
+    rows = []
+    for ln, cells in zip(block[1:], splits[1:]):
+        if len(cells) == n:
+            rows.append(cells)
+        elif rows and len(cells) < n and ln.startswith(" " * max(1, starts[1] if len(starts) > 1 else 1)):
+            # a wrapped cell: continue the row above in the columns this line starts under
+            for cell in cells:
+                pos = ln.index(cell)
+                col = max(i for i, st in enumerate(starts) if st <= pos + 1)
+                rows[-1][col] = f"{rows[-1][col]} {cell}".strip()
+        else:
+            return None
+    if len(rows) < 1:
+        return None
+    out = ["| " + " | ".join(splits[0]) + " |", "|" + "---|" * n]
+    out += ["| " + " | ".join(r) + " |" for r in rows]
+    return out
+
+
+def _tree_depth(m: re.Match) -> int:
+    return len(m.group("lead").replace("│", "    ").replace("┃", "    ").replace("|", "    ")) // 4
+
+
+def _from_decorations(text: str) -> str:
+    """Headings, bullets and citation marks in the forms markdown does not have (wiki '== X ==',
+    INI '[x]', '§ 2', pictographs, tree glyphs, boxes, dot leaders, 'Term :: text', '[LAW] …' tags,
+    footnote marks '¹', '^[1]', '(see [3])', '[source 3]'), rewritten as the markdown they mean."""
+    lines = text.split("\n")
+    emojis = [(_emoji_lead(ln) or ("", ""))[0] for ln in lines]
+    out: list[str] = []
+    tag: str | None = None
+    k = 0
+    while k < len(lines):
+        line = lines[k]
+        line = _CARET_CITE.sub(r"[\1]", line)
+        line = _WORD_CITE.sub(lambda m: "[" + re.sub(r"\s", "", m.group(1)).replace(";", ",") + "]", line)
+        line = _SUPERSCRIPT_CITE.sub(lambda m: "".join(f"[{d}]" for d in re.findall(r"\d+", m.group(1).translate(
+            _SUPERSCRIPT))), line)
+        line = _BARE_CITE.sub(r"[\1]", line)
+        line = _FOOTNOTE_MARK.sub("", line)
+        line = re.sub(r"'''(.+?)'''", r"**\1**", line)
+        if _BOX_RULE.match(line):
+            k += 1
+            continue
+        if (m := _BOX_LINE.match(line)) and line.count("|") + line.count("│") + line.count("║") == 2:
+            line = m.group("text")
+            if not line.strip():
+                out.append("")
+                k += 1
+                continue
+        # a block of space-aligned columns (3+ lines, a header of short cells)
+        if re.search(r"\S\s{2,}\S", line.strip()) and not line.lstrip().startswith(("|", "-", "*", "•")):
+            end = k
+            while end < len(lines) and lines[end].strip() and re.search(r"\S\s{2,}\S|^\s{2,}\S", lines[end]):
+                end += 1
+            if end - k >= 2 and (table := _space_table(lines[k:end])) is not None:
+                out.extend(["", *table, ""])
+                k = end
+                continue
+        if m := _TAG_LINE.match(line):
+            if m.group("tag") != tag:
+                tag = m.group("tag")
+                out.extend(["", f"## {tag.title()}"])
+            out.append(f"- {m.group('text')}")
+            k += 1
+            continue
+        tag = None
+        if m := _EQ_HEADING.match(line):
+            out.append("#" * min(6, len(m.group(1))) + " " + m.group("text"))
+        elif m := _INI_HEADING.match(line):
+            out.append("## " + m.group("text").replace("_", " ").strip().capitalize())
+        elif m := _SECTION_SIGN.match(line):
+            if m.group("text"):
+                out.append("## " + m.group("text"))
+            elif k + 1 < len(lines) and lines[k + 1].strip() and len(lines[k + 1].split()) <= 9:
+                out.append("## " + lines[k + 1].strip())  # "§2" on its own line, the title under it
+                k += 1
+        elif lead := _emoji_lead(line):
+            mark, rest = lead
+            shared = (k > 0 and emojis[k - 1] == mark) or (k + 1 < len(lines) and emojis[k + 1] == mark)
+            titled = _looks_like_title(strip_markup(rest), 9) and not re.search(r":\s+\S", rest)
+            out.append(f"## {rest}" if titled and not shared else f"- {rest}")
+        elif m := _TREE.match(line):
+            depth = _tree_depth(m)
+            below = _TREE.match(lines[k + 1]) if k + 1 < len(lines) else None
+            branch = m.group("text").strip()
+            if below is not None and _tree_depth(below) > depth and _looks_like_title(strip_markup(branch), 8) \
+                    and ":" not in branch:
+                out.append("#" * min(6, depth + 2) + " " + branch)  # "├── Supervisors": a branch names its leaves
+            else:
+                out.append("  " * depth + "- " + branch if branch else "")
+        elif re.fullmatch(r"\s*[│┃]\s*", line):
+            out.append("")
+        elif m := _CHECKBOX.match(line):
+            out.append(m.group(1) + "- " + line[m.end():])
+        elif m := _CONTINUATION.match(line):
+            out.append(m.group(1) + "  - " + line[m.end():])
+        elif m := _ARROW_BULLET.match(line):
+            out.append(m.group(1) + "- " + line[m.end():])
+        elif m := _DOT_LEADER.match(line):
+            out.append(f"{m.group('lead') or '- '}{m.group('name')}: {m.group('text')}")
+        elif m := _DOUBLE_COLON.match(line):
+            out.append(f"{m.group('lead')}{m.group('name')}: {m.group('text')}")
+        elif m := _RST_FIELD.match(line):
+            out.append(f"{m.group(1)}{m.group('key')}: {m.group('text')}")
+        else:
+            out.append(line)
+        k += 1
+    # "FMA · Financial Market Authority · authorises CASPs": fields run together with middle dots
+    return "\n".join(_middle_dots(ln) for ln in out)
+
+
+def _middle_dots(line: str) -> str:
+    if " · " not in line or line.lstrip().startswith("|"):
+        return line
+    # "… · sources: 1, 3": the citations of the line
+    line = re.sub(r"\s+·\s+sources?\s*:\s*(\d{1,3}(?:\s*,\s*\d{1,3})*)\s*$",
+                  lambda m: "".join(f"[{n}]" for n in re.findall(r"\d+", m.group(1))), line, flags=re.I)
+    head, _, rest = line.partition(" · ")
+    if ":" in head or len(head.split()) > 12:
+        return _MIDDLE_DOT.sub("; ", line)
+    return f"{head}: {_MIDDLE_DOT.sub('; ', rest)}"
 
 
 # "  - name: Financial Sector Conduct Authority" / "    acronym: FSCA": structured key/value records

@@ -105,7 +105,7 @@ def _content_kind(sec: Section, strict: bool = False) -> str | None:
         if len(names) < 2:
             return None
         bodies = sum(1 for n in names if looks_like_entity(n, "regulators") and not INSTRUMENT_WORD.search(n)
-                     and not OBLIGATION.search(n))
+                     and not OBLIGATION.search(n) and BODY.search(n))  # a bare acronym may be either
         laws = sum(1 for n in names if looks_like_entity(n, "laws") and STRONG_INSTRUMENT.search(n))
         return "regulators" if bodies >= 0.8 * len(names) else "laws" if laws >= 0.8 * len(names) else None
     if len(names) >= 2 or (names and not sec.paragraphs):
@@ -174,7 +174,28 @@ def classify(body: Body) -> list[_Node]:
                     if m.parent is n and m.kind == "other":
                         m.kind, m.entity = kind, looks_like_entity(m.section.heading, kind)
                 break
+    # where no heading names the licensing section, the section that says what a licence takes
+    if not any(n.kind == "licensing" for n in nodes):
+        for n in nodes:
+            if n.kind == "other" and not n.narrative and n.parent is None and _licensing_content(n.section):
+                n.kind = "licensing"
+                break
     return nodes
+
+
+_LICENCE_WORD = re.compile(r"\blicen[cs]\w*|\bregist(?:er|ration|ered)\b|\bauthori[sz]\w*", re.I)
+
+
+def _licensing_content(sec: Section) -> bool:
+    """Whether a section lists what a licence takes: it speaks of a licence, and most of its
+    entries are obligations."""
+    text = sec.text()
+    items = [strip_markup(it.text) for it in sec.items]
+    if not _LICENCE_WORD.search(text) or len(items) < 2:
+        return False
+    duties = sum(1 for it in items if OBLIGATION.search(it) or _LICENCE_WORD.search(it))
+    return duties >= 0.6 * len(items) and not sum(1 for it in items if looks_like_entity(name_and_rest(it)[0], "laws")
+                                                 and STRONG_INSTRUMENT.search(name_and_rest(it)[0])) >= 0.5 * len(items)
 
 
 # --- regulators and laws ------------------------------------------------------------------
@@ -583,7 +604,9 @@ def _one_kind(a: str, b: str, gap: str = "") -> bool:
         short, long_ = (a, b) if is_acronym(a) else (b, a)
         if is_acronym(long_):
             return short == long_
-        return _acronym_fits(short, long_) or bool(re.search(r"\bthe\s*$", gap, re.I)) and bool(
+        words = long_.split()
+        fits = any(_acronym_fits(short, " ".join(words[i:])) for i in range(max(1, len(words) - 1)))
+        return fits or bool(re.search(r"\bthe\s*$", gap, re.I)) and bool(
             BODY.search(long_) or INSTRUMENT_WORD.search(long_))
     return bool(BODY.search(a) and BODY.search(b) or INSTRUMENT_WORD.search(a) and INSTRUMENT_WORD.search(b))
 

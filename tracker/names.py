@@ -441,6 +441,14 @@ def acronym_definitions(text: str) -> dict[str, str]:
         short, long_ = m.group(1), m.group(2)
         if is_acronym(short) and short.upper() not in found:
             found[short.upper()] = re.sub(r"^The\s+", "", long_)
+    # a glossary: "AFMI = Amt für Finanzmarktintegrität (Office …)", "POJK -- OJK Regulation"
+    for m in re.finditer(r"^[ \t]*(?:[-*•][ \t]+)?\**([A-Z][A-Za-z&/-]{1,11})\**[ \t]*(?:=|--|—|–|:)[ \t]*"
+                         r"([A-ZÀ-Ý][^()\n,;:.]{3,90}?)[ \t]*(?:[(,;.]|$)", text, re.M):
+        short, long_ = m.group(1), m.group(2).strip()
+        sep = text[m.end(1):m.start(2)]
+        if is_acronym(short) and short.upper() not in found and (":" not in sep or _fits(short, long_)) \
+                and not sentence_like(long_):
+            found[short.upper()] = re.sub(r"^The\s+", "", long_)
     # "the Digital Assets Issuance Law (Ley de Emisión de Activos Digitales, LEAD)": the acronym
     # of a name given in its own language too
     for m in re.finditer(r"((?:[A-Z][\w'’-]+[ \t]+(?:(?:of|the|and|for|on)[ \t]+){0,2}){1,8}[A-Z][\w'’-]+)"
@@ -477,3 +485,8 @@ def spelled_out(acronym: str, text: str) -> str | None:
     names = list(dict.fromkeys(found))
     return names[0] if len(names) == 1 else None
 
+
+def _fits(acronym: str, name: str) -> bool:
+    from tracker.registry import _acronym_fits
+
+    return _acronym_fits(acronym, name)
