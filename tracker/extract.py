@@ -110,7 +110,9 @@ def _content_kind(sec: Section, strict: bool = False) -> str | None:
         return "regulators" if bodies >= 0.8 * len(names) else "laws" if laws >= 0.8 * len(names) else None
     if len(names) >= 2 or (names and not sec.paragraphs):
         bodies = sum(1 for n in names if looks_like_entity(n, "regulators") and not INSTRUMENT_HEAD.search(n))
-        laws = sum(1 for n in names if looks_like_entity(n, "laws") and STRONG_INSTRUMENT.search(n))
+        # an instrument by its title, or by its number ("POJK 27/2024", "PBI No. 22/23/PBI/2020")
+        laws = sum(1 for n in names if looks_like_entity(n, "laws") and (STRONG_INSTRUMENT.search(n) or (
+            IDENTIFIER.search(n) and not looks_like_entity(n, "regulators"))))
         if bodies / len(names) >= 0.6:
             return "regulators"
         if laws / len(names) >= 0.6:
@@ -705,8 +707,11 @@ def _raws(nodes: list[_Node], kind: str, acronyms: dict[str, str]) -> list[_Raw]
         chosen = [n for n in nodes if n.kind == kind]
     if not chosen:
         # no section names them: read them from the prose of the sections that tell the framework
+        # (a memo's numbered paragraphs, one fact each, are prose too)
         return _dedupe([r for n in nodes if n.kind in ("other", "digest", "developments") and not n.entity
-                        for r in _from_prose(n.section.paragraphs, kind, acronyms)])
+                        for r in _from_prose([*n.section.paragraphs, *(
+                            line for it in n.section.items for line in flatten_item(it)
+                            if sentence_like(strip_markup(line)))], kind, acronyms)])
     raws: list[_Raw] = []
     for n in chosen:
         if n.entity:
@@ -733,6 +738,20 @@ def regulators_of(nodes: list[_Node], acronyms: dict[str, str], full: str = "") 
             r.name, r.acronym = long_, r.name
         out.append(Regulator(name=r.name, acronym=r.acronym, aliases=r.aliases, role=strip_markup(r.text),
                              citations=citations(r.text)))
+    return out
+
+
+def not_laws(regulators: list[Regulator], laws: list[Law]) -> list[Regulator]:
+    """The regulators that are not the report's laws by another reading: a name can be a body or
+    an instrument, not both ('Bank Indonesia Regulation No. 22/23/PBI/2020', 'SPG')."""
+    law_names = {n.casefold() for x in laws for n in (x.name, x.acronym, *x.aliases) if n}
+    out = []
+    for r in regulators:
+        if r.name.casefold() in law_names:
+            continue
+        if STRONG_INSTRUMENT.search(r.name) and IDENTIFIER.search(r.name):
+            continue
+        out.append(r)
     return out
 
 
@@ -792,9 +811,27 @@ def _stance_text(nodes: list[_Node]) -> tuple[str, str]:
     return " ".join(lead), " ".join(full)
 
 
+def _labelled(nodes: list[_Node], kind: str) -> list[str]:
+    """Entries of other sections that carry a label of `kind` ("13. Trading stance: legal and
+    regulated."), when no section of that kind exists: the words after the label."""
+    if any(n.kind == kind for n in nodes):
+        return []
+    out = []
+    for n in nodes:
+        if n.kind in CORE or n.kind == "boilerplate":
+            continue
+        for line in [*(it.text for it in n.section.items), *n.section.paragraphs]:
+            label = re.match(r"^\W*([A-Z][\w /&'-]{2,40}?)\s*[:—–]\s+(\S.*)$", strip_markup(line))
+            if label and heading_kind(label.group(1)) == kind:
+                out.append(label.group(2))
+    return out
+
+
 def stance_of(nodes: list[_Node], summary: str) -> Stance:
     """The trading stance: the stance section's lead first, then the rest of it, then the summary."""
     lead, full = _stance_text(nodes)
+    if not lead and (labelled := _labelled(nodes, "stance")):
+        lead = full = " ".join(labelled)
     lead, full, summary = (re.sub(r"\s&\s", " and ", t) for t in (lead, full, summary))
     trading = trading_stance(lead) if lead else "unclear"
     if trading == "unclear" and full:
@@ -863,9 +900,34 @@ def licensing_required(lead: str, items: list[str], stance: str) -> bool | None:
 def licensing_of(nodes: list[_Node], stance: str) -> Licensing:
     """The licensing regime: whether a licence is required and each requirement as worded."""
     lead_lines, items = _licensing_lines(nodes)
+    if not lead_lines and not items:
+        lead_lines, items = _licensing_in_prose(nodes)
     lead = strip_markup(" ".join(lead_lines))
     return Licensing(required=licensing_required(lead, items, stance), summary=lead,
                      requirements=tuple(dict.fromkeys(strip_markup(x) for x in items if strip_markup(x))))
+
+
+_LIST_INTRO = re.compile(r"\b(?:conditions|requirements|criteria)\s*(?:are|include)?\s*:|\binclude\s*:", re.I)
+
+
+def _licensing_in_prose(nodes: list[_Node]) -> tuple[list[str], list[str]]:
+    """A report with no licensing section ("14. A trader needs an OJK licence. The conditions: an
+    Indonesian PT; paid-up capital of at least …"): the entry that says a licence is needed leads,
+    the list it gives is the requirements."""
+    if labelled := _labelled(nodes, "licensing"):
+        return labelled[:1], [x.strip() for x in re.split(r";\s+", " ".join(labelled[1:])) if x.strip()]
+    for n in nodes:
+        if n.kind in CORE or n.kind == "boilerplate" or n.narrative:
+            continue
+        for line in [*(it.text for it in n.section.items), *n.section.paragraphs]:
+            text = strip_markup(line)
+            if not (_LICENCE_WORD.search(text) and LICENCE_REQUIRED.search(text)) or NO_LICENCE.search(text):
+                continue
+            m = _LIST_INTRO.search(text)
+            head, listed = (text[:m.start()], text[m.end():]) if m else (text, "")
+            return [head.strip()], [re.sub(r"^and\s+", "", x.strip(" .")) for x in re.split(r";\s+", listed)
+                                    if x.strip(" .")]
+    return [], []
 
 
 # --- the rest -------------------------------------------------------------------------------

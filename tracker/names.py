@@ -479,7 +479,7 @@ def spelled_out(acronym: str, text: str) -> str | None:
         for i in range(len(words)):  # 'The National Banking…', 'Crypto Comisión Nacional…': any tail
             run = " ".join(words[i:])
             if words[i][0].isupper() and words[i].casefold() != "the" and _acronym_fits(acronym, run) \
-                    and "".join(w[0] for w in run.split() if w[0].isupper()) == acronym.upper():
+                    and "".join(w[0] for w in run.replace("-", " ").split() if w[0].isupper()) == acronym.upper():
                 found.append(run)
                 break
     names = list(dict.fromkeys(found))

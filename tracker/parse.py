@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 
 from tracker.document import Body, normalise, parse_body, strip_markup
 from tracker.errors import BadValue, ReportRejected
-from tracker.extract import (classify, heading_kind, laws_of, licensing_of, other_sections,
+from tracker.extract import (classify, heading_kind, laws_of, licensing_of, not_laws, other_sections,
                              regulators_of, stance_of, trading_stance)
 from tracker.header import DEFAULT_TOPIC, read_header
 from tracker.jurisdictions import canonical_jurisdiction, clean_name
@@ -79,6 +80,10 @@ def parse_report(text: str, *, name: str = "report") -> Snapshot:
     acronyms = acronym_definitions(full)
     regulators = regulators_of(nodes, acronyms, full)
     laws = laws_of(nodes, acronyms, report_date)
+    regulators = not_laws(regulators, laws)
+    bodies = {n for r in regulators for n in (r.name, r.acronym) if n}
+    # "Circular No. 1227, Series of 2025 (BSP)": the body that issued it, not the law's acronym
+    laws = [replace(x, acronym=None) if x.acronym in bodies else x for x in laws]
     unverified, model, trailer = _trailer_facts(body, nodes)
     cut = None if trailer else _cut_in(body, list(header.body))
     if not regulators and not laws:
