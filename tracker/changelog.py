@@ -26,24 +26,48 @@ from tracker.model import Snapshot
 from tracker.registry import Registry
 
 
-def timeline_changes(snaps: Sequence[Snapshot], positions: Iterable[int]) -> dict[int, list[Change]]:
-    """The changes of the pairs ending at `positions` of a timeline (oldest first). Pure."""
+@dataclass
+class Resolution:
+    """A timeline resolved as far as some snapshot: the registry as it stood after it, and each
+    snapshot so far with its keys. Resolving the next snapshot extends it; nothing else changes it,
+    since a snapshot's keys depend only on the snapshots before it."""
+
+    registry: Registry = field(default_factory=Registry)
+    sides: list[Side] = field(default_factory=list)
+
+
+def timeline_changes(snaps: Sequence[Snapshot], positions: Iterable[int],
+                     resolution: Resolution | None = None) -> dict[int, list[Change]]:
+    """The changes of the pairs ending at `positions` of a timeline (oldest first). Pure but for
+    `resolution`: the timeline's first snapshots already resolved (it must hold exactly those of
+    `snaps`), resumed and extended instead of resolving them again. When it reaches past what the
+    first wanted pair needs, it is emptied and the timeline resolved from the start.
+
+    Pair p is compared once the snapshot after it is resolved (the last pair, once it is), with
+    the registry as it stands then."""
     wanted = sorted({p for p in positions if 1 <= p < len(snaps)})
     out: dict[int, list[Change]] = {}
     if not wanted:
         return out
-    reg = Registry()
-    sides: list[Side] = []
-    last = min(len(snaps) - 1, wanted[-1] + 1)
-    for k in range(last + 1):
-        sides.append(Side(snaps[k], reg.resolve(snaps[k])))
-        p = k - 1  # the pair whose `after` just arrived
-        if p in wanted:
-            out[p] = compare_pair(sides[p - 1], sides[p], reg, before=sides[p - 2] if p >= 2 else None,
-                                  after=sides[k])
-    if wanted[-1] == len(snaps) - 1:
-        p = wanted[-1]
-        out[p] = compare_pair(sides[p - 1], sides[p], reg, before=sides[p - 2] if p >= 2 else None)
+    end = len(snaps) - 1
+    due: dict[int, list[int]] = {}  # the resolved snapshot after which each pair is compared
+    for p in wanted:
+        due.setdefault(min(p + 1, end), []).append(p)
+    res = resolution if resolution is not None else Resolution()
+    if len(res.sides) - 1 > min(due):
+        res.registry, res.sides = Registry(), []
+    sides = res.sides
+
+    def compare(p: int) -> None:
+        out[p] = compare_pair(sides[p - 1], sides[p], res.registry, before=sides[p - 2] if p >= 2 else None,
+                              after=sides[p + 1] if p < end else None)
+
+    for p in due.get(len(sides) - 1, ()):
+        compare(p)
+    for k in range(len(sides), max(due) + 1):
+        sides.append(Side(snaps[k], res.registry.resolve(snaps[k])))
+        for p in due.get(k, ()):
+            compare(p)
     return out
 
 
@@ -88,31 +112,46 @@ class Deliveries:
 
 # --- the stored timeline ---------------------------------------------------------------------
 
-# Parsed snapshots by (id, facts hash): a bulk ingest reads the same timeline again and again.
-_CACHE: OrderedDict[tuple[int, str], Snapshot] = OrderedDict()
-_CACHE_SIZE = 4096
+# The timelines resolved lately, by database and timeline, each with the stored rows it was
+# resolved from: a bulk ingest appends to the same timelines again and again, and resuming their
+# resolution resolves each snapshot once instead of once per later report.
+_RESOLVED: OrderedDict[tuple[str, str, str], tuple[list[tuple], Resolution]] = OrderedDict()
+_TIMELINES_KEPT = 32
 
 
-def _timeline(session: Session, jkey: str, tkey: str) -> list[tuple[int, dt.datetime, str]]:
-    return list(session.execute(
-        select(SnapshotRow.id, SnapshotRow.generated_at, SnapshotRow.facts_sha256)
+def _timeline(session: Session, jkey: str, tkey: str) -> list[tuple[int, dt.datetime, str, str]]:
+    """(id, instant, facts hash, bytes hash) of a timeline's snapshots, oldest first."""
+    return [tuple(r) for r in session.execute(
+        select(SnapshotRow.id, SnapshotRow.generated_at, SnapshotRow.facts_sha256, SnapshotRow.sha256)
         .where(SnapshotRow.jurisdiction_key == jkey, SnapshotRow.topic_key == tkey)
-        .order_by(SnapshotRow.generated_at, SnapshotRow.id)))
+        .order_by(SnapshotRow.generated_at, SnapshotRow.id))]
 
 
-def _load(session: Session, line: list[tuple[int, dt.datetime, str]]) -> list[Snapshot]:
-    missing = [i for i, _, sha in line if (i, sha) not in _CACHE]
+def _resolution(session: Session, jkey: str, tkey: str, line: list[tuple], first_due: int) -> Resolution:
+    """The remembered resolution of this timeline when it was resolved from the same first rows
+    (same ids, instants and hashes) and stops short of `first_due`; else an empty one."""
+    key = (str(session.get_bind().engine.url), jkey, tkey)
+    kept = _RESOLVED.pop(key, None)
+    res = Resolution()
+    if kept is not None:
+        rows, resolution = kept
+        marks = rows[:len(resolution.sides)]
+        if len(marks) - 1 <= first_due and line[:len(marks)] == marks:
+            res = resolution
+    _RESOLVED[key] = (line, res)  # resolved from line[:len(res.sides)], however far the caller takes it
+    while len(_RESOLVED) > _TIMELINES_KEPT:
+        _RESOLVED.popitem(last=False)
+    return res
+
+
+def _load(session: Session, line: list[tuple], start: int, fresh: dict[int, Snapshot]) -> list[Snapshot]:
+    """The snapshots of line[start:], those just parsed taken as they are, the others read."""
+    missing = [row[0] for row in line[start:] if row[0] not in fresh]
+    found = dict(fresh)
     if missing:
-        shas = {i: sha for i, _, sha in line}
         for i, data in session.execute(select(SnapshotRow.id, SnapshotRow.data).where(SnapshotRow.id.in_(missing))):
-            _CACHE[(i, shas[i])] = Snapshot.from_dict(data)
-            if len(_CACHE) > _CACHE_SIZE:
-                _CACHE.popitem(last=False)
-    out = []
-    for i, _, sha in line:
-        _CACHE.move_to_end((i, sha))
-        out.append(_CACHE[(i, sha)])
-    return out
+            found[i] = Snapshot.from_dict(data)
+    return [found[row[0]] for row in line[start:]]
 
 
 def _rows(changes: list[Change], older: tuple[int, dt.datetime], newer: tuple[int, dt.datetime],
@@ -130,17 +169,21 @@ def _rows(changes: list[Change], older: tuple[int, dt.datetime], newer: tuple[in
 
 
 def recompute(session: Session, jkey: str, tkey: str, positions: Iterable[int] | None = None,
-              deliveries: Deliveries | None = None) -> None:
-    """Replace the stored changes of the pairs ending at `positions` (all pairs when None)."""
-    line = _timeline(session, jkey, tkey)
+              deliveries: Deliveries | None = None, *, line: list[tuple] | None = None,
+              fresh: dict[int, Snapshot] | None = None) -> None:
+    """Replace the stored changes of the pairs ending at `positions` (all pairs when None). `line`
+    is the timeline as _timeline read it, when the caller has it; `fresh` the snapshots just
+    parsed, by id, so they need not be read back."""
+    line = _timeline(session, jkey, tkey) if line is None else line
     wanted = sorted({p for p in (range(1, len(line)) if positions is None else positions) if 1 <= p < len(line)})
     if not wanted:
         return
     deliveries = deliveries or Deliveries()
     deliveries.drop(session, ChangeRow.to_id.in_([line[p][0] for p in wanted]))
-    snaps = _load(session, line)
+    res = _resolution(session, jkey, tkey, line, min(wanted[0] + 1, len(line) - 1))
+    snaps = [side.snap for side in res.sides] + _load(session, line, len(res.sides), fresh or {})
     rows: list[dict] = []
-    for p, changes in sorted(timeline_changes(snaps, wanted).items()):
+    for p, changes in sorted(timeline_changes(snaps, wanted, res).items()):
         if line[p - 1][2] == line[p][2]:
             continue  # the same facts: nothing to compare
         rows.extend(_rows(changes, line[p - 1][:2], line[p][:2], snaps[p].jurisdiction, snaps[p].topic))
@@ -148,14 +191,15 @@ def recompute(session: Session, jkey: str, tkey: str, positions: Iterable[int] |
         deliveries.store(session, rows)
 
 
-def after_insert(session: Session, jkey: str, tkey: str, at: dt.datetime, deliveries: Deliveries | None = None) -> None:
+def after_insert(session: Session, jkey: str, tkey: str, at: dt.datetime, deliveries: Deliveries | None = None,
+                 *, fresh: dict[int, Snapshot] | None = None) -> None:
     """Recompute what a snapshot stored at `at` touches: the pair before it (its removals now have
     a next report to confirm them), its own pair, and, when it was slotted in before others, every
     later pair (their resolution depends on everything before them)."""
     line = _timeline(session, jkey, tkey)
-    pos = next((i for i, (_, t, _) in enumerate(line) if t >= at), len(line))
+    pos = next((i for i, row in enumerate(line) if row[1] >= at), len(line))
     recompute(session, jkey, tkey, range(max(1, pos - 1), len(line)) if pos < len(line) - 1 else [pos - 1, pos],
-              deliveries)
+              deliveries, line=line, fresh=fresh)
 
 
 def drop_pairs_of(session: Session, snapshot_id: int, deliveries: Deliveries) -> None:

@@ -7,12 +7,12 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session, aliased, undefer
 
 from tracker import changelog
 from tracker.changelog import change_document, iso  # noqa: F401  (re-exported for readers)
-from tracker.db import ChangeRow, SnapshotRow
+from tracker.db import ChangeRow, SnapshotRow, utcnow
 from tracker.errors import DuplicateSnapshot, NotFound
 from tracker.jurisdictions import canonical_jurisdiction, clean_name, closest, jurisdiction_key
 from tracker.model import Snapshot
@@ -96,13 +96,12 @@ def store_snapshot(session: Session, snap: Snapshot, *, raw_text: str, sha256: s
         session.delete(clash)
         session.flush()
         outcome = "replaced"
-    row = SnapshotRow(jurisdiction=snap.jurisdiction, jurisdiction_key=jkey, topic=snap.topic, topic_key=tkey,
-                      generated_at=at, sha256=sha256, facts_sha256=snap.sha256(), parser_version=PARSER_VERSION,
-                      source_name=source_name[:500], data=snap.to_dict(), raw_text=raw_text)
-    session.add(row)
-    session.flush()
-    changelog.after_insert(session, jkey, tkey, at, deliveries)
-    return Stored(outcome, row.id, snap.jurisdiction, snap.topic, snap.generated_at)
+    new_id = session.execute(insert(SnapshotRow.__table__).returning(SnapshotRow.id).values(
+        jurisdiction=snap.jurisdiction, jurisdiction_key=jkey, topic=snap.topic, topic_key=tkey, generated_at=at,
+        sha256=sha256, facts_sha256=snap.sha256(), parser_version=PARSER_VERSION, source_name=source_name[:500],
+        data=snap.to_dict(), raw_text=raw_text, ingested_at=utcnow())).scalar_one()
+    changelog.after_insert(session, jkey, tkey, at, deliveries, fresh={new_id: snap})
+    return Stored(outcome, new_id, snap.jurisdiction, snap.topic, snap.generated_at)
 
 
 def _normalised(text: str) -> str:
