@@ -12,6 +12,7 @@ import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from tracker.vocabulary import ABBREVIATION_END, BOILERPLATE_HEADING
 
@@ -429,6 +430,11 @@ def citations(text: str) -> tuple[int, ...]:
 def sentences(text: str, *, marks: str = ".;!?") -> list[str]:
     """Split text into sentences (or clauses, with ';' or ':' among the marks) without splitting
     after an abbreviation such as 'No.', 'Cap.' or an initial."""
+    return list(_sentences(text, marks))
+
+
+@lru_cache(maxsize=4096)  # a snapshot's texts are split again by every pair it is in, as older and as newer
+def _sentences(text: str, marks: str) -> tuple[str, ...]:
     out: list[str] = []
     for line in text.split("\n"):
         start = 0
@@ -440,7 +446,7 @@ def sentences(text: str, *, marks: str = ".;!?") -> list[str]:
             out.append(piece.strip())
             start = m.end()
         out.append(line[start:].strip())
-    return [p for p in out if p]
+    return tuple(p for p in out if p)
 
 
 # --- headings -------------------------------------------------------------------------------

@@ -512,16 +512,20 @@ BODY_ACRONYM = re.compile(r"^\W*(?:the\s+)?[A-Z]{2,}\s+(?:has|have|had|now|no lo
                           r"abolished|lifted|ended|waived)\b")
 
 
+@lru_cache(maxsize=256)  # one report's text is searched for every obligation of the report before it
+def _lifting_sentences(text: str) -> tuple[tuple[str, frozenset[str], re.Match | None], ...]:
+    """The sentences of a text that say something was lifted, each with its words and its leading acronym."""
+    return tuple((sentence, _words(sentence), re.match(r"^\W*(?:the\s+)?([A-Z]{3,})\b", sentence))
+                 for sentence in sentences(text, marks=".;")
+                 if LIFTED.search(sentence) or re.search(r"\bscrapped\b|\bremoved\b|\bdropped\b", sentence, re.I))
+
+
 def lifted_in(ob: Obligation, text: str) -> str | None:
     """The sentence of a report that says an obligation was lifted ("MAS dropped the security
     deposit", "no longer required"), or None."""
     rx = dict(_CONCEPT_RES).get(ob.concept) if ob.concept else None
-    for sentence in sentences(text, marks=".;"):
-        if not LIFTED.search(sentence) and not re.search(r"\bscrapped\b|\bremoved\b|\bdropped\b", sentence, re.I):
-            continue
-        words = _words(sentence)
+    for sentence, words, lead in _lifting_sentences(text):
         # "ARIP no longer applies": a sentence whose subject is the duty's own acronym
-        lead = re.match(r"^\W*(?:the\s+)?([A-Z]{3,})\b", sentence)
         shared_acronyms = lead is not None and lead.group(1) in set(re.findall(r"\b[A-Z]{3,}\b", ob.text)) and \
             lead.group(1) not in {"AML", "CFT", "KYC", "VASP", "CASP"} and not BODY_ACRONYM.search(sentence[:60])
         if (rx is not None and rx.search(sentence) and (ob.subject is None or _subject(sentence) in (None, ob.subject))) \
