@@ -183,3 +183,38 @@ def test_snapshot_files_are_created_with_the_user_s_umask(cli, tmp_path):
         os.umask(previous)
     (written,) = (tmp_path / "snaps").rglob("*.json")
     assert stat.S_IMODE(written.stat().st_mode) == 0o644
+
+
+def _emptied(db_url: str) -> None:
+    """Delete every stored row, ids starting from 1 again."""
+    eng = make_engine(db_url)
+    with eng.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("TRUNCATE deliveries, changes, subscribers, snapshots RESTART IDENTITY CASCADE"))
+        else:
+            for table in ("deliveries", "changes", "subscribers", "snapshots"):
+                conn.execute(text(f"DELETE FROM {table}"))
+    eng.dispose()
+
+
+def test_ingest_with_parsing_workers_stores_what_one_process_stores_in_the_same_order(tracker, db_url, tmp_path,
+                                                                                      corpus):
+    from reports import synthesise
+    from tracker.pipeline import PARALLEL_FROM
+
+    files = synthesise(corpus, tmp_path / "in", PARALLEL_FROM + 8)
+    write(tmp_path / "in", f"{files[5].stem}-empty.txt", "")  # a refusal keeps its place too
+    snapshots = tmp_path / "snapshots"
+    seen = []
+    for jobs in ("1", "2"):
+        _emptied(db_url)
+        r = tracker("ingest", "--jobs", jobs, "--snapshots-dir", str(snapshots / jobs), str(tmp_path / "in"))
+        assert r.returncode == 1, r.stderr
+        listing = tracker("list", "--format", "json")
+        changelog = tracker("diff", "--since", "1900-01-01", "--all", "--format", "json")
+        assert listing.returncode == changelog.returncode == 0
+        files_written = {p.relative_to(snapshots / jobs): p.read_bytes() for p in (snapshots / jobs).rglob("*.json")}
+        seen.append((r.stderr, listing.stdout, changelog.stdout, files_written))
+    assert seen[0] == seen[1]
+    assert seen[0][0].splitlines()[-1] == f"{len(files)} stored, 0 replaced, 0 already stored, 1 refused"
+    assert json.loads(seen[0][2])["changes"]

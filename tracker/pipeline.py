@@ -184,37 +184,73 @@ def _json_failure(label: str, base: Path, snap: Snapshot, exc: OSError, stored: 
     return (f"{label}: cannot write its snapshot JSON {target} ({where}: {exc.strerror or exc}); {then}")
 
 
+@dataclass(frozen=True)
+class Parsed:
+    """A report read, parsed and vetted, ready to store: what a parsing worker hands the writer."""
+
+    source: Path | Piped
+    raw: RawReport
+    snap: Snapshot
+
+
+def _path(source: Path | Piped) -> Path:
+    return Path("-") if isinstance(source, Piped) else source
+
+
+def _failure(path: Path, label: str, exc: Exception, snapshots_dir: Path | None = None,
+             snap: Snapshot | None = None) -> IngestResult:
+    """The `error` result of whatever went wrong with one report."""
+    if isinstance(exc, _Unwritable):
+        return IngestResult(path, "error", _json_failure(label, snapshots_dir, snap, *exc.args))
+    if isinstance(exc, TrackerError):
+        return IngestResult(path, "error", str(exc))
+    if isinstance(exc, OSError):
+        return IngestResult(path, "error", f"{label}: {exc.strerror or exc}")
+    if isinstance(exc, SQLAlchemyError):  # a value the database refuses, a lock held too long, a lost connection
+        return IngestResult(path, "error", f"{label}: the database refused the report ({database_reason(exc)})")
+    first = str(exc).splitlines()[0] if str(exc) else ""  # a bug, met on this file only: the others still go in
+    return IngestResult(path, "error", f"{label}: unexpected {type(exc).__name__}: {first} (a bug in the "
+                                       "tracker; TRACKER_DEBUG=1 shows where)", bug=exc)
+
+
+def parse_source(source: Path | Piped) -> Parsed | IngestResult:
+    """Read, parse and vet one report: pure but for reading the file, so it runs in any process.
+    What goes wrong is its `error` result."""
+    label = source.name if isinstance(source, Piped) else displayable(str(source))
+    try:
+        raw = read_source(source)
+        label = raw.label
+        snap = parse_report(raw.text, name=label)
+        vet(snap, label, now=dt.datetime.now(dt.timezone.utc))
+    except Exception as exc:
+        return _failure(_path(source), label, exc)
+    return Parsed(source, raw, snap)
+
+
+def store_parsed(engine: Engine, parsed: Parsed, *, replace: bool = False,
+                 snapshots_dir: Path | None = None) -> IngestResult:
+    """Store one parsed report and write its JSON (see ingest_file)."""
+    raw, snap = parsed.raw, parsed.snap
+    try:
+        stored, suspect = _store(engine, raw, snap, replace=replace, snapshots_dir=snapshots_dir)
+    except Exception as exc:
+        return _failure(_path(parsed.source), raw.label, exc, snapshots_dir, snap)
+    verb = {"new": "stored", "unchanged": "already stored", "replaced": "replaced"}[stored.outcome]
+    return IngestResult(_path(parsed.source), stored.outcome,
+                        f"{raw.label}: {verb} as snapshot {stored.snapshot_id} ({stored.jurisdiction} / "
+                        f"{stored.topic}, {stored.generated_at})", stored.snapshot_id, _warnings(raw.label, snap, suspect))
+
+
 def ingest_file(engine: Engine, source: Path | Piped, *, replace: bool = False,
                 snapshots_dir: Path | None = None) -> IngestResult:
     """Read, parse, vet and store one report (a file, or one piped to standard input). Whatever
     goes wrong is returned as an `error` result naming the file, never raised (but Ctrl-C), and
     leaves nothing stored. The snapshot's JSON is written before the transaction commits and
     taken back if it does not, so the two succeed or fail together."""
-    path = Path("-") if isinstance(source, Piped) else source
-    label = source.name if isinstance(source, Piped) else displayable(str(source))
-    snap: Snapshot | None = None
-    try:
-        raw = read_source(source)
-        label = raw.label
-        snap = parse_report(raw.text, name=label)
-        vet(snap, label, now=dt.datetime.now(dt.timezone.utc))
-        stored, suspect = _store(engine, raw, snap, replace=replace, snapshots_dir=snapshots_dir)
-    except _Unwritable as exc:
-        return IngestResult(path, "error", _json_failure(label, snapshots_dir, snap, *exc.args))
-    except TrackerError as exc:
-        return IngestResult(path, "error", str(exc))
-    except OSError as exc:
-        return IngestResult(path, "error", f"{label}: {exc.strerror or exc}")
-    except SQLAlchemyError as exc:  # a value the database refuses, a lock held too long, a lost connection
-        return IngestResult(path, "error", f"{label}: the database refused the report ({database_reason(exc)})")
-    except Exception as exc:  # a bug, met on this file only: the others still go in
-        first = str(exc).splitlines()[0] if str(exc) else ""
-        return IngestResult(path, "error", f"{label}: unexpected {type(exc).__name__}: {first} (a bug in the "
-                                           "tracker; TRACKER_DEBUG=1 shows where)", bug=exc)
-    verb = {"new": "stored", "unchanged": "already stored", "replaced": "replaced"}[stored.outcome]
-    return IngestResult(path, stored.outcome,
-                        f"{label}: {verb} as snapshot {stored.snapshot_id} ({stored.jurisdiction} / {stored.topic}, "
-                        f"{stored.generated_at})", stored.snapshot_id, _warnings(label, snap, suspect))
+    parsed = parse_source(source)
+    if isinstance(parsed, IngestResult):
+        return parsed
+    return store_parsed(engine, parsed, replace=replace, snapshots_dir=snapshots_dir)
 
 
 def _store(engine: Engine, raw: RawReport, snap: Snapshot, *, replace: bool,
@@ -258,12 +294,72 @@ def _warnings(label: str, snap: Snapshot, suspect: list[str]) -> tuple[str, ...]
     return tuple(out)
 
 
+# Below this many files, starting parsing workers costs more than it saves.
+PARALLEL_FROM = 32
+# How many parsed reports may wait for the writer, per worker: enough to keep the workers busy,
+# few enough that a slow writer does not gather the whole history in memory.
+_AHEAD = 4
+
+
+def default_jobs() -> int:
+    """How many parsing workers an ingest starts by default: one per core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _quiet_worker() -> None:
+    """A parsing worker leaves Ctrl-C to the writer, which stops them."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _parsed_in_workers(sources: list[Path | Piped], jobs: int) -> Iterator[Parsed | IngestResult]:
+    """parse_source of each source, in order, parsed by `jobs` worker processes a few files ahead."""
+    import multiprocessing
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+
+    # spawn, not fork: a worker must not inherit the writer's database connections
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_quiet_worker) as pool:
+        pending: deque = deque()
+        todo = iter(sources)
+        try:
+            for source in todo:
+                pending.append((source, pool.submit(parse_source, source)))
+                if len(pending) >= jobs * _AHEAD:
+                    break
+            while pending:
+                source, future = pending.popleft()
+                try:
+                    yield future.result()
+                except Exception as exc:  # a worker died, or its result could not be sent back
+                    yield _failure(_path(source), displayable(str(_path(source))), exc)
+                nxt = next(todo, None)
+                if nxt is not None:
+                    pending.append((nxt, pool.submit(parse_source, nxt)))
+        finally:
+            for _, future in pending:
+                future.cancel()
+
+
 def ingest(engine: Engine, sources: list[Path | Piped], *, replace: bool = False,
-           snapshots_dir: Path | None = None,
+           snapshots_dir: Path | None = None, jobs: int = 1,
            on_result: Callable[[IngestResult], None] | None = None) -> Iterator[IngestResult]:
-    """Ingest reports one by one, yielding each result."""
-    for source in sources:
-        result = ingest_file(engine, source, replace=replace, snapshots_dir=snapshots_dir)
+    """Ingest reports one by one, yielding each result in the order of `sources`. With `jobs` > 1
+    (and at least PARALLEL_FROM files), that many worker processes read and parse ahead while this
+    one stores, so the snapshots, their ids and the changelog are the same as with one job."""
+    jobs = min(jobs, len(sources))
+    if jobs > 1 and len(sources) >= PARALLEL_FROM:
+        parsed: Iterator[Parsed | IngestResult] = _parsed_in_workers(sources, jobs)
+    else:
+        parsed = map(parse_source, sources)
+    for item in parsed:
+        result = item if isinstance(item, IngestResult) else store_parsed(engine, item, replace=replace,
+                                                                          snapshots_dir=snapshots_dir)
         if on_result:
             on_result(result)
         yield result

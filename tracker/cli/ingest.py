@@ -28,6 +28,9 @@ def ingest(
         "--snapshots-dir", help="Where to write each snapshot as JSON ('' for nowhere). "
                                 "Default: TRACKER_SNAPSHOTS_DIR, else ./snapshots.", show_default=False)] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing unless a report is refused.")] = False,
+    jobs: Annotated[Optional[int], typer.Option(
+        "--jobs", "-J", min=1, help="Parse in this many worker processes while one stores (results, snapshots and "
+                                    "changelog are the same as with 1). Default: the cores.", show_default=False)] = None,
     db: DbOption = None,
 ) -> None:
     """Parse reports into dated snapshots, store them, and record what changed.
@@ -38,6 +41,7 @@ def ingest(
 
     Example: tracker ingest --exclude 'drafts/*' reports/kazakhstan_2026-04-11.txt reports/
     """
+    from tracker.pipeline import default_jobs
     from tracker.pipeline import ingest as run
     from tracker.read import DEFAULT_INCLUDE, MAX_BYTES, Piped, expand_paths
 
@@ -61,7 +65,7 @@ def ingest(
         return (f"{counts['new']} stored, {counts['replaced']} replaced, {counts['unchanged']} already stored, "
                 f"{counts['error']} refused")
 
-    results = run(eng, sources, replace=replace, snapshots_dir=cfg.snapshots_dir)
+    results = run(eng, sources, replace=replace, snapshots_dir=cfg.snapshots_dir, jobs=jobs or default_jobs())
     debug = bool(os.environ.get("TRACKER_DEBUG"))
     done = 0
     try:
