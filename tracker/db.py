@@ -13,7 +13,7 @@ from tracker.errors import DatabaseError
 from tracker.settings import DEFAULT_CONNECT_TIMEOUT, DEFAULT_DB_TIMEOUT
 
 # The newest alembic revision in migrations/versions; a test keeps the two equal.
-SCHEMA_HEAD = "0003"
+SCHEMA_HEAD = "0005"
 # How long a jurisdiction's or a topic's name may be: the width of their columns, checked before
 # storing so that every database refuses the same names.
 NAME_LENGTH = 200
@@ -63,6 +63,7 @@ class SnapshotRow(Base):
     __tablename__ = "snapshots"
     __table_args__ = (
         UniqueConstraint("jurisdiction_key", "topic_key", "generated_at", name="uq_snapshots_timeline_instant"),
+        Index("ix_snapshots_listing", "jurisdiction", "topic", "generated_at"),  # `tracker list`'s order
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -84,7 +85,11 @@ class ChangeRow(Base):
     """One difference between two consecutive snapshots of a timeline, stored at ingest."""
 
     __tablename__ = "changes"
-    __table_args__ = (Index("ix_changes_to_at", "to_generated_at"),)
+    __table_args__ = (
+        Index("ix_changes_to_at", "to_generated_at"),
+        # the material changes in the changelog's order: `tracker diff` reads them off this index
+        Index("ix_changes_material_order", "material", "jurisdiction", "topic", "to_generated_at", "position"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     from_id: Mapped[int] = mapped_column(ForeignKey("snapshots.id", ondelete="CASCADE"), index=True)
