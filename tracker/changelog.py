@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from tracker.compare import Change, Side, compare_pair
 from tracker.db import ChangeRow, DeliveryRow, SnapshotRow
+from tracker.instants import iso
 from tracker.model import Snapshot
 from tracker.registry import Registry
 
@@ -205,12 +206,6 @@ def after_insert(session: Session, jkey: str, tkey: str, at: dt.datetime, delive
 def drop_pairs_of(session: Session, snapshot_id: int, deliveries: Deliveries) -> None:
     """Delete every change into or out of a snapshot (before it is replaced)."""
     deliveries.drop(session, or_(ChangeRow.to_id == snapshot_id, ChangeRow.from_id == snapshot_id))
-
-
-def iso(t: dt.datetime) -> str:
-    """A stored instant as the tracker prints it: UTC, milliseconds, 'Z'."""
-    t = t.astimezone(dt.timezone.utc) if t.tzinfo else t.replace(tzinfo=dt.timezone.utc)
-    return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
 
 
 def _field_getter(c):

@@ -5,14 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 from functools import lru_cache
 from itertools import groupby
+from typing import TYPE_CHECKING
 
-from tracker.db import SnapshotRow
-from tracker.store import change_document, iso
+from tracker.instants import iso
+
+if TYPE_CHECKING:
+    from tracker.db import SnapshotRow
 
 _ANSI = {"added": "\033[32m", "removed": "\033[31m", "changed": "\033[33m", "renamed": "\033[33m",
          "bold": "\033[1m", "dim": "\033[2m", "reset": "\033[0m"}
@@ -29,6 +32,8 @@ class ChangeView:
 
     def to_dict(self) -> dict:
         """The CONTRACT's JSON object for one change, with the tracker's extra fields."""
+        from tracker.changelog import change_document
+
         return {**change_document(self.row, self.from_at), "change_id": self.row.id}
 
 
@@ -424,8 +429,23 @@ def dumps(data: object) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def changelog_json(head: dict, documents: Sequence[str]) -> str:
-    """The diff's JSON document: the query's fields, then `changes`, spliced from the documents
-    stored at ingest (a long history is printed without serialising it again)."""
-    opening = json.dumps(head, ensure_ascii=False, separators=(",", ":"))[:-1]
-    return opening + ',"changes":[' + ",".join(documents) + "]}\n"
+def changelog_json_parts(head: dict, documents: Iterable[str]) -> Iterator[str]:
+    """The diff's JSON document in pieces, to print as the documents are read: the query's fields,
+    then `changes`, spliced from the documents stored at ingest (a long history is printed
+    without serialising it again)."""
+    yield json.dumps(head, ensure_ascii=False, separators=(",", ":"))[:-1] + ',"changes":['
+    batch: list[str] = []
+    first = True
+    for doc in documents:
+        batch.append(doc)
+        if len(batch) == 1000:
+            yield ("" if first else ",") + ",".join(batch)
+            batch, first = [], False
+    if batch:
+        yield ("" if first else ",") + ",".join(batch)
+    yield "]}\n"
+
+
+def changelog_json(head: dict, documents: Iterable[str]) -> str:
+    """The diff's JSON document whole (see changelog_json_parts)."""
+    return "".join(changelog_json_parts(head, documents))

@@ -4,46 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 from dataclasses import dataclass
 
 from sqlalchemy import insert, select, text, true
 from sqlalchemy.orm import Session, aliased, undefer
 
 from tracker import changelog
-from tracker.changelog import change_document, iso  # noqa: F401  (re-exported for readers)
+from tracker.changelog import change_document  # noqa: F401  (re-exported for readers)
 from tracker.db import ChangeRow, SnapshotRow, utcnow
 from tracker.errors import DuplicateSnapshot, NotFound
-from tracker.jurisdictions import canonical_jurisdiction, clean_name, closest, jurisdiction_key
+from tracker.instants import iso, parse_instant, topic_key  # noqa: F401  (re-exported)
+from tracker.jurisdictions import canonical_jurisdiction, closest, jurisdiction_key
 from tracker.model import Snapshot
-
-
-def topic_key(topic: str) -> str:
-    """How a topic is looked up: cleaned as a name is (see clean_name), case and spacing folded."""
-    return clean_name(topic).casefold()
-
-
-def parse_instant(value: str, *, end_of_day: bool = False, option: str | None = None) -> dt.datetime:
-    """An ISO timestamp or bare date as an aware UTC datetime; a bare date is its start, or with
-    end_of_day its last instant. BadValue names the `option` it was given to, if any, and why."""
-    from tracker.errors import BadValue
-
-    v = value.strip()
-    said = f"{option} {value!r}" if option else repr(value)
-    try:
-        if re.fullmatch(r"\d{4}-\d\d-\d\d", v):
-            day = dt.date.fromisoformat(v)
-            t = dt.datetime.combine(day, dt.time.max if end_of_day else dt.time.min)
-        else:
-            t = dt.datetime.fromisoformat(v.replace("Z", "+00:00"))
-    except ValueError:
-        raise BadValue(f"{said} is not an ISO date or timestamp (e.g. 2026-01-31 or 2026-01-31T12:00:00Z)") from None
-    if t.tzinfo is None:
-        t = t.replace(tzinfo=dt.timezone.utc)
-    try:
-        return t.astimezone(dt.timezone.utc)
-    except OverflowError:  # 0001-01-01T00:00:00+23:59 is a day before the first one there is
-        raise BadValue(f"{said} is out of range: in UTC it falls outside the years 1 to 9999") from None
+from tracker.reader import ChangeQuery  # noqa: F401  (re-exported)
 
 
 def lock_timeline(session: Session, jkey: str, tkey: str) -> None:
@@ -171,18 +144,6 @@ def list_snapshots(session: Session, jurisdiction: str | None = None) -> list[Sn
     if jurisdiction:
         q = q.where(SnapshotRow.jurisdiction_key == resolve_jurisdiction(session, jurisdiction)[0])
     return list(session.scalars(q.order_by(SnapshotRow.jurisdiction, SnapshotRow.topic, SnapshotRow.generated_at)))
-
-
-@dataclass(frozen=True)
-class ChangeQuery:
-    """Which stored changes to read."""
-
-    since: dt.datetime | None = None
-    until: dt.datetime | None = None
-    jurisdictions: tuple[str, ...] = ()  # any name each goes by
-    topic: str | None = None
-    categories: tuple[str, ...] = ()
-    include_immaterial: bool = False
 
 
 def _change_filter(session: Session, q: ChangeQuery, stmt):

@@ -70,10 +70,12 @@ def _said_by_the_database(exc: Exception) -> bool:
     return errors is not None and isinstance(exc, errors.DBAPIError)
 
 
-app = typer.Typer(cls=TrackerGroup, no_args_is_help=True, pretty_exceptions_enable=False,
+# Plain help text (rich_markup_mode=None): typer's rich help formatter costs more to import than
+# the rest of `tracker --help` together.
+app = typer.Typer(cls=TrackerGroup, no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None,
                   help="Keep a versioned history of regulatory overview reports and learn what changed.",
                   context_settings={"help_option_names": ["-h", "--help"]})
-db_app = typer.Typer(no_args_is_help=True, help="Database maintenance.")
+db_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="Database maintenance.")
 app.add_typer(db_app, name="db")
 
 

@@ -93,6 +93,19 @@ def engine(ctx: typer.Context | None, db: str | None = None, *, create: bool = F
     return reading(eng) if read_only else eng
 
 
+def reader(ctx: typer.Context | None, db: str | None = None):
+    """The driver-level reader (tracker.reader) on the database, closed when the command ends; None
+    off its plain path (no database, an older schema, another backend): the command then reads
+    through SQLAlchemy, which migrates or says what is wrong."""
+    from tracker.reader import open_reader
+
+    cfg = settings(ctx, db)
+    found = open_reader(cfg.database_url, connect_timeout=cfg.db_connect_timeout, timeout=cfg.db_timeout)
+    if found is not None and ctx is not None:
+        ctx.call_on_close(found.close)
+    return found
+
+
 def categories(values: Iterable[str] | None) -> tuple[str, ...]:
     """Category names as the user typed them (any case, repeated), checked and in the CONTRACT's words."""
     from tracker.errors import BadValue

@@ -7,7 +7,8 @@ from typing import Annotated, Optional
 import typer
 
 from tracker.cli.common import (CategoryOption, DbOption, Format, JurisdictionsOption, ListFormat, categories,
-                                color_wanted, complete_jurisdiction, engine, out, out_json, text_width, write_output)
+                                color_wanted, complete_jurisdiction, engine, out, out_json, reader, text_width,
+                                write_output)
 
 
 def list_(
@@ -21,22 +22,36 @@ def list_(
 
     Example: tracker list --format json
     """
+    from tracker.reader import Unusual
+
+    lean = reader(ctx, db)
+    if lean is not None:
+        try:
+            _print_list(list(lean.snapshots(jurisdiction)), fmt)
+            return
+        except Unusual:
+            pass  # a name found another way, or none: as the store finds it
     from sqlalchemy.orm import Session
 
-    from tracker.render import dumps, snapshots_table
-    from tracker.store import iso, list_snapshots
+    from tracker.store import list_snapshots
 
     with Session(engine(ctx, db, read_only=True)) as s:
-        rows = list_snapshots(s, jurisdiction)
-        if fmt is ListFormat.json:
-            out_json(dumps({"snapshots": [{"id": r.id, "jurisdiction": r.jurisdiction, "topic": r.topic,
-                                           "generated_at": iso(r.generated_at), "sha256": r.sha256,
-                                           "source_name": r.source_name} for r in rows]}))
-            return
-        if not rows:
-            out("No snapshots yet: `tracker ingest REPORT...` adds some.\n")
-            return
-        out(snapshots_table(rows))
+        _print_list(list_snapshots(s, jurisdiction), fmt)
+
+
+def _print_list(rows, fmt: ListFormat) -> None:
+    from tracker.instants import iso
+    from tracker.render import dumps, snapshots_table
+
+    if fmt is ListFormat.json:
+        out_json(dumps({"snapshots": [{"id": r.id, "jurisdiction": r.jurisdiction, "topic": r.topic,
+                                       "generated_at": iso(r.generated_at), "sha256": r.sha256,
+                                       "source_name": r.source_name} for r in rows]}))
+        return
+    if not rows:
+        out("No snapshots yet: `tracker ingest REPORT...` adds some.\n")
+        return
+    out(snapshots_table(rows))
 
 
 def show(
@@ -53,18 +68,30 @@ def show(
 
     Example: tracker show Kazakhstan --as-of 2026-04-30 --format json
     """
-    from sqlalchemy.orm import Session
-
+    from tracker.instants import parse_instant
+    from tracker.reader import Unusual
     from tracker.render import dumps, snapshot_dict, snapshot_text
-    from tracker.store import find_snapshot, parse_instant
 
     when = parse_instant(as_of, end_of_day=True, option="--as-of") if as_of else None
-    with Session(engine(ctx, db, read_only=True)) as s:
-        row = find_snapshot(s, jurisdiction, topic=topic, as_of=when)
-        if fmt is ListFormat.json:
-            out_json(dumps(snapshot_dict(row)))
-        else:
-            out(snapshot_text(row))
+    row = None
+    lean = reader(ctx, db)
+    if lean is not None:
+        try:
+            row = lean.newest(jurisdiction, topic=topic, as_of=when)
+        except Unusual:
+            pass  # a name found another way, or no snapshot: as the store finds it (and says)
+    if row is None:
+        from sqlalchemy.orm import Session
+
+        from tracker.store import find_snapshot
+
+        with Session(engine(ctx, db, read_only=True)) as s:
+            row = find_snapshot(s, jurisdiction, topic=topic, as_of=when)
+            row.data  # noqa: B018  (loaded while the session is open)
+    if fmt is ListFormat.json:
+        out_json(dumps(snapshot_dict(row)))
+    else:
+        out(snapshot_text(row))
 
 
 def diff(
@@ -88,27 +115,54 @@ def diff(
 
     Example: tracker diff --since 2026-01-01 -j Kazakhstan -j JP --category law --format markdown
     """
-    from sqlalchemy.orm import Session
-
-    from tracker.render import ChangeView, changelog_json, changes_html, changes_markdown, changes_text
-    from tracker.store import ChangeQuery, change_documents, parse_instant, query_changes, sources_of
+    from tracker.instants import parse_instant
+    from tracker.reader import ChangeQuery, Unusual
 
     q = ChangeQuery(since=parse_instant(since, option="--since"),
                     until=parse_instant(until, end_of_day=True, option="--until") if until else None,
                     jurisdictions=tuple(jurisdiction or ()), topic=topic, categories=categories(category),
                     include_immaterial=all_)
+    head = {"since": since, **({"until": until} if until else {})}
+    lean = reader(ctx, db)
+    if lean is not None:
+        try:
+            if q.jurisdictions:
+                for name in q.jurisdictions:
+                    lean.jurisdiction(name)  # before printing anything: Unusual if not found by its key
+            if fmt is Format.json and output is None:
+                from tracker.render import changelog_json_parts
+
+                for part in changelog_json_parts(head, lean.change_documents(q)):
+                    out_json(part)
+                return
+            _print_changes(lambda: lean.changes(q), lean.sources_of, fmt, since=since, output=output,
+                           documents=lambda: lean.change_documents(q), head=head)
+            return
+        except Unusual:
+            pass
+    from sqlalchemy.orm import Session
+
+    from tracker.store import change_documents, query_changes, sources_of
+
     with Session(engine(ctx, db, read_only=True)) as s:
-        if fmt is Format.json:
-            text = changelog_json({"since": since, **({"until": until} if until else {})}, change_documents(s, q))
+        _print_changes(lambda: query_changes(s, q), lambda ids: sources_of(s, ids), fmt, since=since, output=output,
+                       documents=lambda: change_documents(s, q), head=head)
+
+
+def _print_changes(changes, sources_of, fmt: Format, *, since: str, output: Path | None, documents, head: dict) -> None:
+    from tracker.render import ChangeView, changelog_json, changes_html, changes_markdown, changes_text
+
+    if fmt is Format.json:
+        text = changelog_json(head, documents())
+    else:
+        views = [ChangeView(row, at) for row, at in changes()]
+        if fmt is Format.markdown:
+            text = f"# Regulatory changes since {since}\n\n" + changes_markdown(views)
+        elif fmt is Format.html:
+            ids = {v.row.to_id for v in views} | {v.row.from_id for v in views}
+            text = changes_html(views, title=f"Regulatory changes since {since}", sources=sources_of(ids))
         else:
-            views = [ChangeView(row, at) for row, at in query_changes(s, q)]
-            if fmt is Format.markdown:
-                text = f"# Regulatory changes since {since}\n\n" + changes_markdown(views)
-            elif fmt is Format.html:
-                ids = {v.row.to_id for v in views} | {v.row.from_id for v in views}
-                text = changes_html(views, title=f"Regulatory changes since {since}", sources=sources_of(s, ids))
-            else:
-                text = changes_text(views, color=output is None and color_wanted(), width=text_width())
+            text = changes_text(views, color=output is None and color_wanted(), width=text_width())
     if output is not None:
         write_output(output, text)
     elif fmt is Format.json:
