@@ -25,8 +25,9 @@ demo: setup
 test: setup
 	$(BIN)/python -m pytest
 
+# PostgreSQL too when TRACKER_BENCH_DATABASE_URL names a database the bench may empty
 bench: setup
-	$(BIN)/python bench/bench.py
+	$(BIN)/python bench/bench.py $(BENCH_ARGS)
 
 screenshot: setup
 	$(BIN)/python tools/screenshot.py docs/digest.png
