@@ -433,7 +433,7 @@ def sentences(text: str, *, marks: str = ".;!?") -> list[str]:
     return list(_sentences(text, marks))
 
 
-@lru_cache(maxsize=4096)  # a snapshot's texts are split again by every pair it is in, as older and as newer
+@lru_cache(maxsize=1024)  # a snapshot's texts are split again by every pair it is in, as older and as newer
 def _sentences(text: str, marks: str) -> tuple[str, ...]:
     out: list[str] = []
     for line in text.split("\n"):
