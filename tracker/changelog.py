@@ -171,14 +171,14 @@ def _rows(changes: list[Change], older: tuple[int, dt.datetime], newer: tuple[in
 
 def recompute(session: Session, jkey: str, tkey: str, positions: Iterable[int] | None = None,
               deliveries: Deliveries | None = None, *, line: list[tuple] | None = None,
-              fresh: dict[int, Snapshot] | None = None) -> None:
-    """Replace the stored changes of the pairs ending at `positions` (all pairs when None). `line`
-    is the timeline as _timeline read it, when the caller has it; `fresh` the snapshots just
-    parsed, by id, so they need not be read back."""
+              fresh: dict[int, Snapshot] | None = None) -> list[dict]:
+    """Replace the stored changes of the pairs ending at `positions` (all pairs when None), and
+    return the rows stored. `line` is the timeline as _timeline read it, when the caller has it;
+    `fresh` the snapshots just parsed, by id, so they need not be read back."""
     line = _timeline(session, jkey, tkey) if line is None else line
     wanted = sorted({p for p in (range(1, len(line)) if positions is None else positions) if 1 <= p < len(line)})
     if not wanted:
-        return
+        return []
     deliveries = deliveries or Deliveries()
     deliveries.drop(session, ChangeRow.to_id.in_([line[p][0] for p in wanted]))
     res = _resolution(session, jkey, tkey, line, min(wanted[0] + 1, len(line) - 1))
@@ -190,17 +190,18 @@ def recompute(session: Session, jkey: str, tkey: str, positions: Iterable[int] |
         rows.extend(_rows(changes, line[p - 1][:2], line[p][:2], snaps[p].jurisdiction, snaps[p].topic))
     if rows:
         deliveries.store(session, rows)
+    return rows
 
 
 def after_insert(session: Session, jkey: str, tkey: str, at: dt.datetime, deliveries: Deliveries | None = None,
-                 *, fresh: dict[int, Snapshot] | None = None) -> None:
+                 *, fresh: dict[int, Snapshot] | None = None) -> list[dict]:
     """Recompute what a snapshot stored at `at` touches: the pair before it (its removals now have
     a next report to confirm them), its own pair, and, when it was slotted in before others, every
-    later pair (their resolution depends on everything before them)."""
+    later pair (their resolution depends on everything before them). The rows stored."""
     line = _timeline(session, jkey, tkey)
     pos = next((i for i, row in enumerate(line) if row[1] >= at), len(line))
-    recompute(session, jkey, tkey, range(max(1, pos - 1), len(line)) if pos < len(line) - 1 else [pos - 1, pos],
-              deliveries, line=line, fresh=fresh)
+    return recompute(session, jkey, tkey, range(max(1, pos - 1), len(line)) if pos < len(line) - 1 else [pos - 1, pos],
+                     deliveries, line=line, fresh=fresh)
 
 
 def drop_pairs_of(session: Session, snapshot_id: int, deliveries: Deliveries) -> None:

@@ -28,7 +28,7 @@ from tracker.model import Snapshot
 from tracker.parse import parse_report
 from tracker.read import Piped, RawReport, displayable, read_source
 from tracker.settings import file_mode
-from tracker.store import Stored, store_snapshot, suspect_categories, topic_key
+from tracker.store import Stored, store_snapshot, topic_key
 
 # More entities than this in one category is no plausible report (the bundled ones have a dozen):
 # refused, rather than holding the write lock while thousands of them are compared.
@@ -263,7 +263,7 @@ def _store(engine: Engine, raw: RawReport, snap: Snapshot, *, replace: bool,
             with Session(engine) as session, session.begin():
                 stored = store_snapshot(session, snap, raw_text=raw.text, sha256=raw.sha256,
                                         source_name=raw.source_name, replace=replace, label=raw.label)
-                suspect = suspect_categories(session, stored.snapshot_id) if stored.outcome != "unchanged" else []
+                suspect = list(stored.suspect)  # known from the pairs it just stored
                 if snapshots_dir is not None:
                     try:
                         written = write_snapshot_json(snapshots_dir, snap, stored.snapshot_id, label=raw.label)

@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select, text, true
+from sqlalchemy import and_, insert, or_, select, text, true
 from sqlalchemy.orm import Session, aliased, undefer
 
 from tracker import changelog
@@ -41,6 +41,7 @@ class Stored:
     jurisdiction: str
     topic: str
     generated_at: str
+    suspect: tuple[str, ...] = ()  # the categories in which the pairs into and out of it hold suspect changes
 
 
 def store_snapshot(session: Session, snap: Snapshot, *, raw_text: str, sha256: str, source_name: str,
@@ -50,12 +51,15 @@ def store_snapshot(session: Session, snap: Snapshot, *, raw_text: str, sha256: s
 
     jkey, tkey = jurisdiction_key(snap.jurisdiction), topic_key(snap.topic)
     lock_timeline(session, jkey, tkey)
-    existing = find_by_sha(session, sha256)
+    at = parse_instant(snap.generated_at)
+    # one lookup for both: the snapshot of these very bytes, and the one stored at this instant
+    found = session.scalars(select(SnapshotRow).where(or_(
+        SnapshotRow.sha256 == sha256,
+        and_(SnapshotRow.jurisdiction_key == jkey, SnapshotRow.topic_key == tkey, SnapshotRow.generated_at == at)))).all()
+    existing = next((r for r in found if r.sha256 == sha256), None)
     if existing is not None:
         return Stored("unchanged", existing.id, existing.jurisdiction, existing.topic, iso(existing.generated_at))
-    at = parse_instant(snap.generated_at)
-    clash = session.scalars(select(SnapshotRow).where(
-        SnapshotRow.jurisdiction_key == jkey, SnapshotRow.topic_key == tkey, SnapshotRow.generated_at == at)).first()
+    clash = found[0] if found else None
     outcome = "new"
     deliveries = changelog.Deliveries()
     if clash is not None and same_report(clash, snap, raw_text):
@@ -73,8 +77,9 @@ def store_snapshot(session: Session, snap: Snapshot, *, raw_text: str, sha256: s
         jurisdiction=snap.jurisdiction, jurisdiction_key=jkey, topic=snap.topic, topic_key=tkey, generated_at=at,
         sha256=sha256, facts_sha256=snap.sha256(), parser_version=PARSER_VERSION, source_name=source_name[:500],
         data=snap.to_dict(), raw_text=raw_text, ingested_at=utcnow())).scalar_one()
-    changelog.after_insert(session, jkey, tkey, at, deliveries, fresh={new_id: snap})
-    return Stored(outcome, new_id, snap.jurisdiction, snap.topic, snap.generated_at)
+    rows = changelog.after_insert(session, jkey, tkey, at, deliveries, fresh={new_id: snap})
+    suspect = sorted({r["category"] for r in rows if r["suspect"] and new_id in (r["from_id"], r["to_id"])})
+    return Stored(outcome, new_id, snap.jurisdiction, snap.topic, snap.generated_at, tuple(suspect))
 
 
 def _normalised(text: str) -> str:
