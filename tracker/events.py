@@ -214,6 +214,8 @@ def law_facts(name: str, text: str, report_date: dt.date, *, parenthetical: str 
     """A law's effective date and status from its name, description and labelled fields."""
     year_only = re.fullmatch(r"\s*((?:19|20)\d\d)\s*", parenthetical or "")
     body = text if year_only or not parenthetical else f"{parenthetical}; {text}"
+    # a field's label is not part of what it says ("Status: Repealed from 01.04.2026")
+    body = re.sub(r"(^|[.;]\s+)(?:current\s+)?(?:status|stage)\s*:\s*", r"\1", body, flags=re.I)
     if status_field:
         body = f"{status_field}; {body}"
     evs = events(body, report_date)

@@ -487,6 +487,12 @@ def _from_prose(paragraphs: list[str], kind: str, acronyms: dict[str, str]) -> l
         for sentence in sentences(para, marks=".!?"):
             clean = strip_markup(sentence)
             entry = paragraph_entry(sentence)
+            if entry is None and run_together and (dash := re.match(r"^(?P<name>[A-Z][^—–:;]{1,120}?)\s+[—–]\s+(?P<rest>\S.*)$",
+                                                                     clean)) and len(re.sub(
+                    r"\([^()]*\)", " ", dash.group("name")).split()) <= 8:
+                # entries run together, one whose name holds a lower-case word ("CARF implementation
+                # (amended … Act) — Already adopted …")
+                entry = dash.group("name"), dash.group("rest")
             if entry and looks_like_entity(entry[0], kind, entry=True) and not BOILERPLATE_HEADING.match(entry[0]):
                 # "Capital Markets Board (CMB) — Licenses CASPs.[1] Central Bank (CBRT) — …": entries run together
                 raws = _from_item(Item(f"{entry[0]}: {entry[1]}"), kind)
@@ -852,13 +858,16 @@ def _licensing_lines(nodes: list[_Node]) -> tuple[list[str], list[str]]:
     items: list[str] = []
     for n in chosen:
         sec = n.section
-        if sec.style == "label" or (n.parent is not None and n.parent.kind == "licensing"):
+        sub = n.parent is not None and n.parent.kind == "licensing"
+        prose = not sec.items and not sec.tables and len(sec.paragraphs) > 0 and n.kind == "licensing" and \
+            sum(len(sentences(p, marks=".;")) for p in sec.paragraphs) > 2
+        if sub or (sec.style == "label" and not prose):
             for p in sec.paragraphs:
                 (items if n.parent is not None and n.parent.kind == "licensing" else lead).append(
                     f"{sec.heading}: {p}" if n.parent is not None and n.parent.kind == "licensing" else p)
-        elif not sec.items and not sec.tables and len(sec.paragraphs) > 0 and n.kind == "licensing" and \
-                sum(len(sentences(p, marks=".;")) for p in sec.paragraphs) > 2:
-            # a licensing section in prose: its first sentence leads, each other sentence is a requirement
+        elif prose:
+            # a licensing section in prose (or one inline label's run of sentences): its first
+            # sentence leads, each other sentence is a requirement
             sents = [x for p in sec.paragraphs for x in sentences(p, marks=".")]
             lead.append(sents[0])
             items.extend(strip_markup(x) for x in sents[1:])

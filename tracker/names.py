@@ -125,6 +125,11 @@ def paragraph_entry(text: str) -> tuple[str, str] | None:
 def _name_only(text: str, acronym_follows: bool = False) -> bool:
     """Whether a piece of text is a bare name (no verb-like lower-case words)."""
     words = strip_markup(text).split()
+    subject = re.search(r"\b(?:No|Nr)\.?\s*\d[\d/.,]*(?:\s+of\s+(?:19|20)\d\d)?\s+(?:on|concerning|regarding)\s",
+                        strip_markup(text))
+    if subject and INSTRUMENT_WORD.search(strip_markup(text)[:subject.start()]):
+        # "Federal Decree-Law No. 10 of 2025 on AML/CFT and proliferation financing": a title's subject
+        words = strip_markup(text)[:subject.end()].split()
     lower = [w for w in words if w[:1].islower() and w.casefold() not in NAME_CONNECTORS
              and not INSTRUMENT_WORD.fullmatch(w.strip(",;"))]
     return 0 < len(words) <= 16 and len(lower) <= (2 if acronym_follows else 0)

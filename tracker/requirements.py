@@ -512,6 +512,10 @@ BODY_ACRONYM = re.compile(r"^\W*(?:the\s+)?[A-Z]{2,}\s+(?:has|have|had|now|no lo
                           r"abolished|lifted|ended|waived)\b")
 
 
+_DELISTED = re.compile(r"\b(?:removed|dropped|taken|struck)\s+(?:\w+\s+){0,3}(?:from|off)\s+(?:its|the|a)\s+"
+                       r"(?:[\w-]+\s+){0,3}list\b|\b(?:grey|gray|black)[- ]?list(?:ing|ed)?\b", re.I)
+
+
 def lifted_in(ob: Obligation, text: str) -> str | None:
     """The sentence of a report that says an obligation was lifted ("MAS dropped the security
     deposit", "no longer required"), or None."""
@@ -519,6 +523,8 @@ def lifted_in(ob: Obligation, text: str) -> str | None:
     for sentence in sentences(text, marks=".;"):
         if not LIFTED.search(sentence) and not re.search(r"\bscrapped\b|\bremoved\b|\bdropped\b", sentence, re.I):
             continue
+        if _DELISTED.search(sentence):
+            continue  # "the FATF removed Nigeria from its list of …": a country taken off a list, no duty lifted
         words = _words(sentence)
         # "ARIP no longer applies": a sentence whose subject is the duty's own acronym
         lead = re.match(r"^\W*(?:the\s+)?([A-Z]{3,})\b", sentence)
