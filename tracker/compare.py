@@ -117,9 +117,15 @@ def _by_name(text: str, names: list[str], acronyms: list[str]) -> list[str]:
 
 def _explained(text: str, names: list[str], acronyms: list[str]) -> str | None:
     """The sentence that says why an entity left: it names it with a removal word."""
+    patterns = [re.compile(rf"(?<![\w-]){re.escape(n)}(?![\w-])", re.I) for n in names if n] + \
+               [re.compile(rf"(?<![\w-]){re.escape(a)}(?![\w-])") for a in acronyms if a]
     for sentence in mentions(text, names, acronyms):
-        if REMOVAL.search(sentence):
-            return sentence
+        found = [m.start() for p in patterns for m in p.finditer(sentence)]
+        for removal in REMOVAL.finditer(sentence):
+            # the removal speaks of the entity, not of something else the sentence names on its way
+            # ("repealed the 2007 Act and …, bringing VASPs under SEC registration"): near it, or its subject
+            if not found or any(abs(at - removal.start()) <= 60 or at <= 12 for at in found):
+                return sentence
     return None
 
 

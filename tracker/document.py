@@ -149,7 +149,41 @@ def normalise(text: str) -> str:
         text = _from_html(text)
     if len(_RECORD_LINE.findall(text)) >= 6:
         text = _from_records(text)
-    return _from_decorations(text)
+    return _from_definitions(_from_decorations(text))
+
+
+_TERM = re.compile(r"^(?![-*+•#>|]|\d{1,3}[.)]\s)(?P<term>\S.{0,118}?)\s*$")
+_DEFINITION = re.compile(r"^(?: {2,}|\t)(?![-*+•]\s|\d{1,3}[.)]\s)(?P<text>\S.*)$")
+
+
+def _from_definitions(text: str) -> str:
+    """A definition list (a term on its own line, its definition indented under it), written as
+    the bullets it means: '- Term: definition'. Read only where a report holds three or more."""
+    lines = text.split("\n")
+    found = []
+    for k in range(len(lines) - 1):
+        term = _TERM.match(lines[k])
+        if term and _DEFINITION.match(lines[k + 1]) and not term.group("term").endswith((".", ":", ",", ";")) \
+                and len(term.group("term").split()) <= 14 and not _DEFINITION.match(lines[k]):
+            found.append(k)
+    if len(found) < 3:
+        return text
+    out: list[str] = []
+    k = 0
+    starts = set(found)
+    while k < len(lines):
+        if k in starts:
+            body = []
+            j = k + 1
+            while j < len(lines) and (m := _DEFINITION.match(lines[j])):
+                body.append(m.group("text").strip())
+                j += 1
+            out.append(f"- {lines[k].strip()}: {' '.join(body)}")
+            k = j
+            continue
+        out.append(lines[k])
+        k += 1
+    return "\n".join(out)
 
 
 # --- decorations: the markup of other writing systems, read as the markdown they mean -------------
@@ -163,6 +197,7 @@ _BARE_CITE = re.compile(r"(?<=[a-z.;:\])”\"'%])\s?\((\d{1,2})\)(?=[.;,]?\s*$|[
 _FOOTNOTE_MARK = re.compile(r"(?<=\S)[†‡¶]+")
 _EQ_HEADING = re.compile(r"^\s*(={2,6})\s*(?P<text>[^=].*?)\s*=*\s*$")
 _INI_HEADING = re.compile(r"^\s*\[(?P<text>[A-Za-z][\w &/'-]{1,40})\]\s*$")
+_TAGGED_BULLET = re.compile(r"^(?P<lead>\s*[-*+•]\s+)\[(?P<tag>[A-Z][A-Z ,/&-]{1,40})\]\s+(?P<text>\S.*)$")
 _TAG_LINE = re.compile(r"^\s*\[(?P<tag>[A-Z][A-Z _/&-]{1,30})\]\s+(?P<text>\S.*)$")
 _SECTION_SIGN = re.compile(r"^\s*§\s*\d*[.:]?\s+(?P<text>\S.*)$|^\s*§\s*(?P<num>\d+)\s*$")
 _CHECKBOX = re.compile(r"^(\s*)(?:[-*]\s+)?\[[ xX✓✔]\]\s+")
@@ -265,6 +300,13 @@ def _from_decorations(text: str) -> str:
                 out.extend(["", *table, ""])
                 k = end
                 continue
+        if m := _TAGGED_BULLET.match(line):
+            # "- [IN FORCE] Act 1044 (…) -- text": the tag says the entry's status, after its name
+            sep = re.search(r"\s+(?:--|—|–|-)\s+|:\s+", m.group("text"))
+            tag = m.group("tag").strip().capitalize()
+            text = m.group("text")
+            line = m.group("lead") + (f"{text[:sep.end()]}{tag}; {text[sep.end():]}" if sep else f"{text}. {tag}.")
+            tag = None
         if m := _TAG_LINE.match(line):
             if m.group("tag") != tag:
                 tag = m.group("tag")
@@ -686,7 +728,8 @@ def parse_body(raw_lines: list[str]) -> Body:
             flush()
         nxt = lines[i + 1].text if i + 1 < n else None
         outline = _OUTLINE.match(s)
-        if outline and nxt is not None and _SUB_OUTLINE.match(nxt):
+        if outline and nxt is not None and _SUB_OUTLINE.match(nxt) and not _known_heading(outline.group("text")) \
+                and not strip_markup(outline.group("text")).isupper():
             # "A. Israel Tax Authority (ITA)" over "i. …", "ii. …": an outline's entry and its details
             pending_items.append((0, outline.group("text").strip()))
             k = i + 1

@@ -209,6 +209,13 @@ def _field_status(value: str) -> str | None:
     return None
 
 
+def _another_bill(text: str, e: Event) -> bool:
+    """'the AML/CFT statute, which the Bill would extend to VASPs': a bill spoken of as the subject
+    of its own verb is another instrument, not this one's stage."""
+    return text[e.start:e.end].casefold() in ("bill", "bills") and bool(
+        re.search(r"\b(?:which|that|as)\s+the\s+$", text[max(0, e.start - 16):e.start], re.I))
+
+
 def law_facts(name: str, text: str, report_date: dt.date, *, parenthetical: str = "",
               effective_field: str | None = None, status_field: str | None = None) -> LawFacts:
     """A law's effective date and status from its name, description and labelled fields."""
@@ -218,7 +225,7 @@ def law_facts(name: str, text: str, report_date: dt.date, *, parenthetical: str 
     body = re.sub(r"(^|[.;]\s+)(?:current\s+)?(?:status|stage)\s*:\s*", r"\1", body, flags=re.I)
     if status_field:
         body = f"{status_field}; {body}"
-    evs = events(body, report_date)
+    evs = [e for e in events(body, report_date) if not _another_bill(body, e)]
     happened = [e for e in evs if not e.negated and not e.future]
 
     # effective date: a labelled field, a commencement, a made date, a year after the name

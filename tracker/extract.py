@@ -64,6 +64,13 @@ def _one_heading_kind(h: str) -> str:
     return "other"
 
 
+def _qualified_acronym(name: str) -> str | None:
+    """'SEC Ghana', 'Thai SEC': a body by its acronym and its country, the acronym."""
+    m = re.fullmatch(r"(?P<a>[A-Z][A-Za-z&]{1,9})\s+[A-Z][a-z]{2,}|[A-Z][a-z]{2,}\s+(?P<b>[A-Z][A-Za-z&]{1,9})", name.strip())
+    acronym = m and (m.group("a") or m.group("b"))
+    return acronym if acronym and is_acronym(acronym) and not BODY.search(name) else None
+
+
 def looks_like_entity(text: str, kind: str, entry: bool = False) -> bool:
     """Whether a heading or a bullet's name part is the name of one agency ('regulators') or
     instrument ('laws') rather than a title over them. An `entry` of a section of that kind (a
@@ -77,7 +84,7 @@ def looks_like_entity(text: str, kind: str, entry: bool = False) -> bool:
         return bool(INSTRUMENT_WORD.search(t) or IDENTIFIER.search(t)) and not re.fullmatch(
             r"(?:key |main |primary |other |relevant |core |applicable )?(?:laws?|legislation|acts|rules|"
             r"regulations|instruments|legal framework|framework)(?: and \w+)?", t, re.I)
-    if is_acronym(t.split(" (")[0]) or re.search(r"\([A-Z][A-Za-z&./-]{1,11}\)\s*$", t):
+    if is_acronym(t.split(" (")[0]) or re.search(r"\([A-Z][A-Za-z&./-]{1,11}\)\s*$", t) or _qualified_acronym(t):
         return True
     return bool(BODY.search(t)) and not re.fullmatch(
         r"(?:key |main |primary |other |relevant |regulatory |supervisory |competent |financial |national |"
@@ -644,7 +651,8 @@ def _is_regulator_mention(m, acronyms: dict[str, str]) -> bool:
         if m.name.upper() in acronyms:
             return not INSTRUMENT_WORD.search(acronyms[m.name.upper()])
         return m.acronym is not None or m.name.upper() not in _TERMS
-    return bool(BODY.search(m.name)) or m.acronym is not None and bool(BODY.search(" ".join(m.aliases)))
+    return bool(BODY.search(m.name)) or (m.acronym is not None or _qualified_acronym(m.name) is not None) and bool(
+        BODY.search(" ".join(m.aliases)))  # "SEC Nigeria (Securities and Exchange Commission)"
 
 
 def _from_entity_section(node: _Node) -> list[_Raw]:
@@ -738,6 +746,8 @@ def regulators_of(nodes: list[_Node], acronyms: dict[str, str], full: str = "") 
     the full name ('BSP' is the Bangko Sentral ng Pilipinas)."""
     out = []
     for r in _raws(nodes, "regulators", acronyms):
+        if not r.acronym and (short := _qualified_acronym(r.name)):
+            r.name, r.aliases = short, (*r.aliases, r.name)
         if is_acronym(r.name) and r.name.upper() in acronyms and not r.acronym:
             r.name, r.acronym = acronyms[r.name.upper()], r.name
         elif is_acronym(r.name) and not r.acronym and full and (long_ := spelled_out(r.name, full)):
