@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import tempfile
 import uuid
 from collections import defaultdict
@@ -20,11 +21,10 @@ from sqlalchemy.orm import Session, aliased
 from tracker.db import ChangeRow, SnapshotRow
 from tracker.errors import BadValue
 from tracker.feeds import FeedEntry, atom, change_uid, item_uid
-from tracker.jurisdictions import jurisdiction_key
 from tracker.model import Snapshot
 from tracker.pipeline import path_slug
 from tracker.render import ChangeView, Entry, describe, entries, environment, words
-from tracker.store import CHANGE_FIELDS, iso, topic_key
+from tracker.store import CHANGE_FIELDS, iso
 from tracker.upcoming import NAMESPACE, period
 
 # The file in OUT/ listing what the last build wrote, so a rebuild removes its own stale pages and
@@ -277,9 +277,34 @@ def chart(reports: Sequence[Report], width: int = 640, height: int = 140) -> dic
             "base": pad_t + inner_h, "left": pad_l, "right": width - pad_r, "top": pad_t}
 
 
+# What HTML may not hold (a parse error in a browser, an escape sequence in a terminal's view of it).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _printable(value: object) -> object:
+    """Every value a page prints, its control characters shown as a replacement character (markup a
+    macro already rendered went through this once)."""
+    from markupsafe import Markup
+
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return _CONTROL.sub("\ufffd", value)
+    return value
+
+
+def _environment():
+    """The one Environment, with every printed value stripped of control characters."""
+    global _ENV
+    if _ENV is None:
+        _ENV = environment().overlay(finalize=_printable)
+    return _ENV
+
+
+_ENV = None
+
+
 def render_site(timelines: Sequence[Timeline], *, built_at: dt.datetime, base_url: str | None = None) -> dict[str, bytes]:
     """Every file of the site, by its path inside OUT/ (always a relative path of safe names)."""
-    env = environment()
+    env = _environment()
     # the pages say how recent the history is, never when they were built: a rebuild of an
     # unchanged history writes the same bytes, so only the pages a new report touches are rewritten
     as_of = max((t.latest_at for t in timelines), default=None)
