@@ -254,9 +254,9 @@ def _sorted(timelines: Sequence[Timeline], order: str) -> list[Timeline]:
     return by_name
 
 
-def chart(reports: Sequence[Report], width: int = 640, height: int = 140) -> dict:
+def chart(reports: Sequence[Report], width: int = 420, height: int = 130) -> dict:
     """The bars of the material-changes-per-report chart: x by the report's date, height by count."""
-    pad_l, pad_r, pad_t, pad_b = 28, 12, 12, 24
+    pad_l, pad_r, pad_t, pad_b = 26, 8, 18, 22
     if not reports:
         return {"width": width, "height": height, "bars": [], "ticks": [], "max": 0}
     first, last = reports[0].at.timestamp(), reports[-1].at.timestamp()
@@ -270,9 +270,15 @@ def chart(reports: Sequence[Report], width: int = 640, height: int = 140) -> dic
         h = len(r.items) / top * inner_h
         bars.append({"x": round(x, 1), "y": round(pad_t + inner_h - h, 1), "w": round(bar_w, 1),
                      "h": round(max(h, 0.0), 1), "count": len(r.items), "label": r.at.strftime("%Y-%m-%d")})
+    # the first and last report's dates, and any between that has room for its label
     ticks = [{"x": bars[0]["x"], "label": bars[0]["label"], "anchor": "start"}]
+    last_x = bars[-1]["x"] + bars[-1]["w"]
+    for b in bars[1:-1]:
+        middle = b["x"] + b["w"] / 2
+        if middle - ticks[-1]["x"] >= 110 and last_x - middle >= 75:
+            ticks.append({"x": round(middle, 1), "label": b["label"], "anchor": "middle"})
     if len(bars) > 1:
-        ticks.append({"x": bars[-1]["x"] + bars[-1]["w"], "label": bars[-1]["label"], "anchor": "end"})
+        ticks.append({"x": last_x, "label": bars[-1]["label"], "anchor": "end"})
     return {"width": width, "height": height, "bars": bars, "ticks": ticks, "max": top,
             "base": pad_t + inner_h, "left": pad_l, "right": width - pad_r, "top": pad_t}
 
