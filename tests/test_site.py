@@ -264,3 +264,22 @@ def test_with_a_base_url_feed_entries_link_to_absolute_addresses(built, cli):
     assert cli("site", str(built), "--base-url", "https://example.org/tracker").exit_code == 0
     links = [link for _, link in feed_entries(built).values()]
     assert links and all(link.startswith("https://example.org/tracker/jurisdictions/") for link in links)
+
+
+def test_a_change_s_review_state_and_evidence_are_shown_where_changes_carry_them(built, cli, db_url):
+    from sqlalchemy import update
+
+    from tracker.db import ChangeRow, make_engine
+
+    engine = make_engine(db_url)
+    with Session(engine) as s, s.begin():  # as the review issue stores them in each change's document
+        row = s.scalars(select(ChangeRow).where(ChangeRow.material.is_(True), ChangeRow.jurisdiction == "Japan")
+                        .order_by(ChangeRow.id).limit(1)).one()
+        doc = {**json.loads(row.doc), "review": {"state": "confirmed", "by": "<ana>", "at": "2026-11-01T00:00:00Z",
+                                                  "reason": None},
+               "evidence": {"old": None, "new": {"text": "In force since <1 June>", "sources": []}}}
+        s.execute(update(ChangeRow).where(ChangeRow.id == row.id).values(doc=json.dumps(doc)))
+    engine.dispose()
+    assert cli("site", str(built)).exit_code == 0
+    text = "".join(Page((built / "jurisdictions" / "japan--regulatory-status.html").read_text()).text)
+    assert "review: confirmed by <ana>" in text and "new: “In force since <1 June>”" in text
