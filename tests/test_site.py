@@ -83,6 +83,13 @@ def test_the_matrix_row_of_each_timeline_holds_what_show_says(built, cli):
         assert json.loads(cells["licensing"]["value"]) == shown["licensing"]["required"], row["jurisdiction"]
         assert int(cells["regulators"]["text"]) == len(shown["regulators"])
         assert int(cells["laws"]["text"]) == sum(1 for x in shown["laws"] if x["status"] == "in_force")
+        ahead = json.loads(cli("upcoming", "--days", "36500", "-j", row["jurisdiction"], "--format", "json").stdout)
+        soonest = [u for u in ahead["upcoming"] if u["topic"] == row["topic"]][:1]
+        if soonest:
+            assert cells["next"]["text"].startswith(soonest[0]["effective_date"])
+            assert cells["next"]["text"].endswith(soonest[0]["name"])
+        else:
+            assert cells["next"]["text"] == "none ahead"
 
 
 def test_the_index_is_offered_in_each_order_with_a_legend(built):
