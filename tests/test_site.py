@@ -182,9 +182,13 @@ def feed_entries(out: Path) -> dict[str, tuple[str, str]]:
     return {e.id: (e.title, e.link) for e in parsed.entries}
 
 
+def change_ids(cli) -> set[int]:
+    return {c["change_id"] for c in json.loads(cli("diff", "--since", "1900-01-01", "--format", "json").stdout)["changes"]}
+
+
 def test_feed_entries_keep_their_ids_across_a_reparse_and_link_to_their_change(built, cli, db_url):
     before = feed_entries(built)
-    ids_before = {c["change_id"] for c in json.loads(cli("diff", "--since", "1900-01-01", "--format", "json").stdout)["changes"]}
+    ids_before = change_ids(cli)
     assert before and all(i.startswith("urn:uuid:") for i in before)
     from tracker.db import make_engine
 
@@ -194,7 +198,7 @@ def test_feed_entries_keep_their_ids_across_a_reparse_and_link_to_their_change(b
             row.data = {**row.data, "summary": "worded by an older parser"}
     engine.dispose()
     assert cli("reparse").exit_code == 0
-    ids_after = {c["change_id"] for c in json.loads(cli("diff", "--since", "1900-01-01", "--format", "json").stdout)["changes"]}
+    ids_after = change_ids(cli)
     assert ids_after.isdisjoint(ids_before)  # every change row is new...
     assert cli("site", str(built)).exit_code == 0
     assert feed_entries(built) == before  # ...and every feed entry the same

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHOTS = [
     ("digest.png", None, 390, 1900),
     ("site-index-390.png", "index.html", 390, 1500),
-    ("site-index-1200.png", "index.html", 1200, 1250),
+    ("site-index-1200.png", "index.html", 1200, 1000),
     ("site-jurisdiction-390.png", "jurisdictions/kazakhstan--regulatory-status.html", 390, 1500),
     ("site-jurisdiction-1200.png", "jurisdictions/kazakhstan--regulatory-status.html", 1200, 1250),
 ]

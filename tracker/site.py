@@ -308,7 +308,8 @@ def _environment():
 _ENV = None
 
 
-def render_site(timelines: Sequence[Timeline], *, built_at: dt.datetime, base_url: str | None = None) -> dict[str, bytes]:
+def render_site(timelines: Sequence[Timeline], *, built_at: dt.datetime,
+                base_url: str | None = None) -> dict[str, bytes]:
     """Every file of the site, by its path inside OUT/ (always a relative path of safe names)."""
     env = _environment()
     # the pages say how recent the history is, never when they were built: a rebuild of an

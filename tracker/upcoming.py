@@ -144,10 +144,11 @@ def upcoming_text(items: Sequence[Upcoming], start: dt.date, days: int) -> str:
         return head + ":\nnothing.\n"
     width = max(len(when_text(u)) for u in items)
     lines = [head + ":"]
-    for u in items:
-        from tracker.render import words
+    from tracker.render import words
 
-        lines.append(f"{when_text(u).ljust(width)}  {u.jurisdiction} — {u.topic}: {u.name} ({words('status', u.status)})")
+    for u in items:
+        lines.append(f"{when_text(u).ljust(width)}  {u.jurisdiction} — {u.topic}: {u.name} "
+                     f"({words('status', u.status)})")
     return "\n".join(lines) + "\n"
 
 
@@ -179,7 +180,8 @@ def calendar_ics(items: Iterable[Upcoming]) -> bytes:
         ev.add("last-modified", _stamp(u.report_generated_at))
         ev.add("dtstart", u.first_day)
         ev.add("dtend", u.last_day + dt.timedelta(days=1))  # exclusive: an all-day event ends the day after
-        vague = "" if u.precision == "day" else f" (sometime in {u.effective_date}: the report gives the {u.precision} only)"
+        vague = ("" if u.precision == "day"
+                 else f" (sometime in {u.effective_date}: the report gives the {u.precision} only)")
         ev.add("summary", _plain(f"{u.jurisdiction}: {u.name} takes effect{vague}"))
         ev.add("description", _plain("\n".join(x for x in (
             f"{u.jurisdiction} — {u.topic}", f"{u.name}: {words('status', u.status)}, effective {u.effective_date}",

@@ -31,7 +31,8 @@ def upcoming(
                                                                 "today, UTC).", show_default=False)] = None,
     jurisdiction: JurisdictionsOption = None,
     fmt: Annotated[UpcomingFormat, typer.Option("--format", "-f", help="Output format.")] = UpcomingFormat.text,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o",
+                                                   help="Write to this file instead of stdout.")] = None,
     db: DbOption = None,
 ) -> None:
     """List the laws taking effect in the next --days, per the newest report of each jurisdiction.
