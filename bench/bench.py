@@ -125,7 +125,7 @@ def main() -> int:
     print(f"tracker --help: {help_script_s:.3f} s (console script), {help_s:.3f} s (python -m); bare python -c pass: "
           f"{bare_s:.3f} s; target <= 0.25 s: {'met' if help_script_s <= 0.25 else 'MISSED'}")
     print(f"site over the whole history: {site_s:.1f} s for {pages:,} pages; after one more report: {rebuild_s:.1f} s "
-          f"({rebuild.split(' into ')[0].removeprefix('Wrote ')} files rewritten)")
+          f"({rebuild.split(" into ")[0].removeprefix("Wrote ")} rewritten)")
     print(f"peak memory of ingest: {rss_small / 1024:.0f} MiB for {len(files) // 5} reports, {rss_full / 1024:.0f} MiB "
           f"for {len(files)}; flat: {'yes' if rss_full <= rss_small * 1.2 else 'NO'}")
     return 0
