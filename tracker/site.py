@@ -129,7 +129,20 @@ class Built:
 
 # --- reading ---------------------------------------------------------------------------------
 
+def timeline_file(jkey: str, tkey: str) -> str:
+    """A timeline's page name: its jurisdiction's and topic's slugs (path_slug: distinct keys, distinct
+    slugs, never a '--' inside one), so no two timelines share a page and no name leaves its folder."""
+    return f"{path_slug(jkey)}--{path_slug(tkey)}"
+
+
+def feed_file(jkey: str) -> str:
+    """A jurisdiction's feed name, never that of the feed of everything."""
+    slug = path_slug(jkey)
+    return slug if slug != "all" else "all--jurisdiction"
+
+
 def _entity_file(key: str) -> str:
+    """A regulator's or law's page name: its timeline key (letters, digits, dashes) or a slug of it."""
     return path_slug(key.replace("-", " ")) + ".html"
 
 
@@ -203,12 +216,6 @@ def read_timelines(session: Session, today: dt.date) -> list[Timeline]:
     for c in session.execute(stmt):
         changes_by[(c.jkey, c.tkey)].append(c)
 
-    names: dict[tuple[str, str], str] = {}
-    taken: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for jkey, tkey in snaps_by:
-        name = f"{path_slug(jkey)}--{path_slug(tkey)}"
-        names[(jkey, tkey)] = name
-        taken[name].append((jkey, tkey))
     out = []
     for (jkey, tkey), rows in sorted(snaps_by.items(), key=lambda kv: (kv[1][-1].jurisdiction.casefold(),
                                                                         kv[1][-1].topic.casefold())):
@@ -230,12 +237,9 @@ def read_timelines(session: Session, today: dt.date) -> list[Timeline]:
                 items_by_key[key_of[first]].append(item)
         reports = tuple(Report(r.generated_at, r.source_name, tuple(items_of_report.get(r.id, ()))) for r in rows)
         snaps = [Snapshot.from_dict(r.data) for r in rows]
-        file = names[(jkey, tkey)]
-        if len(taken[file]) > 1:  # two keys whose slugs meet: each gets its own
-            file = path_slug(f"{jkey} {tkey} {len(jkey)}")
         out.append(Timeline(latest.jurisdiction, latest.topic, jkey, tkey, latest.data, latest.generated_at, reports,
-                            tuple(_entities(snaps, [r.generated_at for r in rows], items_by_key)), file,
-                            path_slug(jkey), _next_effective(latest.data, today)))
+                            tuple(_entities(snaps, [r.generated_at for r in rows], items_by_key)),
+                            timeline_file(jkey, tkey), feed_file(jkey), _next_effective(latest.data, today)))
     return out
 
 
