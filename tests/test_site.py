@@ -294,3 +294,23 @@ def test_a_change_s_review_state_and_evidence_are_shown_where_changes_carry_them
     assert cli("site", str(built)).exit_code == 0
     text = "".join(Page((built / "jurisdictions" / "japan--regulatory-status.html").read_text()).text)
     assert "review: confirmed by <ana>" in text and "new: “In force since <1 June>”" in text
+
+
+def test_a_rebuild_removes_the_pages_it_no_longer_has_and_nothing_else(cli, tmp_path):
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_text(report(at="2026-01-01T00:00:00Z"))
+    second.write_text(report(at="2026-02-01T00:00:00Z", regulators=[
+        "Testland Financial Authority (TFA): Licenses and supervises crypto exchanges.[1]",
+        "Central Bank of Testland (CBT): Oversees payments and banks' dealings with crypto firms.[2]",
+        "Testland Data Office (TDO): Oversees data protection at crypto firms.[3]"]))
+    assert cli("ingest", "-q", str(first), str(second)).exit_code == 0
+    out = tmp_path / "out"
+    assert cli("site", str(out)).exit_code == 0
+    (out / "notes.txt").write_text("mine")
+    office = out / "entities" / "testland--regulatory-status" / "testland-data-office.html"
+    assert office.is_file()
+    second.write_text(report(at="2026-02-01T00:00:00Z", stance="Crypto trading is banned."))
+    assert cli("ingest", "-q", "--replace", str(second)).exit_code == 0
+    r = cli("site", str(out))
+    assert r.exit_code == 0 and "(1 removed)" in r.stderr, r.stderr
+    assert not office.exists() and (out / "notes.txt").read_text() == "mine"
