@@ -29,7 +29,7 @@ bench: setup
 	$(BIN)/python bench/bench.py
 
 screenshot: setup
-	$(BIN)/python tools/screenshot.py docs/digest.png
+	$(BIN)/python tools/screenshot.py docs
 
 clean:
 	rm -rf $(VENV) demo .pytest_cache

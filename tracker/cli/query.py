@@ -6,20 +6,21 @@ from typing import Annotated, Optional
 
 import typer
 
-from tracker.cli.common import (CategoryOption, DbOption, Format, JurisdictionsOption, ListFormat, categories,
-                                color_wanted, complete_jurisdiction, engine, out, out_json, text_width, write_output)
+from tracker.cli.common import (CategoryOption, DbOption, Format, JurisdictionsOption, ListFormat, TableFormat,
+                                categories, color_wanted, complete_jurisdiction, engine, out, out_json, text_width,
+                                write_output)
 
 
 def list_(
     ctx: typer.Context,
     jurisdiction: Annotated[Optional[str], typer.Argument(help="Only this jurisdiction (any of its names).",
                                                           autocompletion=complete_jurisdiction)] = None,
-    fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] = ListFormat.text,
+    fmt: Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")] = TableFormat.text,
     db: DbOption = None,
 ) -> None:
     """List the stored snapshots, by jurisdiction, topic and date.
 
-    Example: tracker list --format json
+    Example: tracker list --format csv > snapshots.csv
     """
     from sqlalchemy.orm import Session
 
@@ -28,10 +29,15 @@ def list_(
 
     with Session(engine(ctx, db, read_only=True)) as s:
         rows = list_snapshots(s, jurisdiction)
-        if fmt is ListFormat.json:
-            out_json(dumps({"snapshots": [{"id": r.id, "jurisdiction": r.jurisdiction, "topic": r.topic,
-                                           "generated_at": iso(r.generated_at), "sha256": r.sha256,
-                                           "source_name": r.source_name} for r in rows]}))
+        docs = [{"id": r.id, "jurisdiction": r.jurisdiction, "topic": r.topic, "generated_at": iso(r.generated_at),
+                 "sha256": r.sha256, "source_name": r.source_name} for r in rows]
+        if fmt is TableFormat.json:
+            out_json(dumps({"snapshots": docs}))
+            return
+        if fmt is TableFormat.csv:
+            from tracker.spreadsheet import csv_text
+
+            out(csv_text(docs, ("id", "jurisdiction", "topic", "generated_at", "sha256", "source_name")))
             return
         if not rows:
             out("No snapshots yet: `tracker ingest REPORT...` adds some.\n")
@@ -67,6 +73,11 @@ def show(
             out(snapshot_text(row))
 
 
+# The CONTRACT's change keys, flattened: the CSV's first columns even when nothing changed.
+DIFF_COLUMNS = ("jurisdiction", "topic", "from_id", "from_generated_at", "to_id", "to_generated_at", "category",
+                "kind", "entity", "field", "old", "new", "material")
+
+
 def diff(
     ctx: typer.Context,
     since: Annotated[str, typer.Option("--since", help="Changes in reports generated on or after this ISO date "
@@ -84,7 +95,8 @@ def diff(
 ) -> None:
     """Print the changelog: every change between consecutive reports of a jurisdiction and topic.
 
-    Text is wrapped to the terminal's width (COLUMNS sets it elsewhere).
+    Text is wrapped to the terminal's width (COLUMNS sets it elsewhere). CSV has one row per change,
+    the JSON's keys as its header (from_generated_at, to_generated_at, …).
 
     Example: tracker diff --since 2026-01-01 -j Kazakhstan -j JP --category law --format markdown
     """
@@ -100,6 +112,12 @@ def diff(
     with Session(engine(ctx, db, read_only=True)) as s:
         if fmt is Format.json:
             text = changelog_json({"since": since, **({"until": until} if until else {})}, change_documents(s, q))
+        elif fmt is Format.csv:
+            import json
+
+            from tracker.spreadsheet import csv_text
+
+            text = csv_text((json.loads(doc) for doc in change_documents(s, q)), DIFF_COLUMNS)
         else:
             views = [ChangeView(row, at) for row, at in query_changes(s, q)]
             if fmt is Format.markdown:
