@@ -154,6 +154,17 @@ class _Pair:
     methodology: dict | None
 
 
+def _names(c: Change, value: object) -> tuple[str, ...]:
+    """The names a change's entity goes by on one side (to find its line in that report)."""
+    if c.category not in ("regulator", "law"):
+        return ()
+    if isinstance(value, dict):
+        return tuple(str(v) for v in (value.get("name"), value.get("acronym"), c.entity) if v)
+    if c.field in ("name", "acronym") and value:
+        return (str(value), c.entity)
+    return (c.entity,)
+
+
 def _rows(changes: list[Change], pair: _Pair, jkey: str, tkey: str, jurisdiction: str, topic: str,
           rules: list) -> list[dict]:
     rows = []
@@ -166,8 +177,10 @@ def _rows(changes: list[Change], pair: _Pair, jkey: str, tkey: str, jurisdiction
                    old=c.old, new=c.new, material=c.material, confirmed=c.confirmed, omission=c.omission,
                    refinement=c.refinement, suspect=c.suspect, evidence=c.evidence, citations=list(c.citations),
                    position=n, methodology=pair.methodology, citation_lost=c.citation_lost, suppressed_by=None,
-                   quotes=evidence(pair.old_text.quote(c.old_said, c.old_cited) if c.kind != "added" else None,
-                                   pair.new_text.quote(c.new_said, c.new_cited) if c.kind != "removed" else None))
+                   quotes=evidence(pair.old_text.quote(c.old_said, c.old_cited, _names(c, c.old)) if c.kind != "added"
+                                   else None,
+                                   pair.new_text.quote(c.new_said, c.new_cited, _names(c, c.new)) if c.kind != "removed"
+                                   else None))
         fp = review.fingerprint(jkey, tkey, older[1], newer[1], row)
         seen[fp] = seen.get(fp, 0) + 1
         row["fingerprint"] = fp if seen[fp] == 1 else review.fingerprint_again(fp, seen[fp])

@@ -49,38 +49,57 @@ class ReportText:
 
     def __init__(self, raw_text: str, sources: tuple[str, ...] | list[str] = ()) -> None:
         self.sources = tuple(sources)
-        self._items: list[tuple[str, str, tuple[int, ...]]] = []
+        self._items: list[tuple[str, str, tuple[int, ...], str]] = []
         for line in normalise(raw_text or "").split("\n"):
             if not line.strip():
                 continue
             line_cites = citations(line)
+            folded_line = _fold(line)
             for s in sentences(line, marks=".!?"):
                 folded = _fold(s)
                 if folded:
-                    self._items.append((s, folded, citations(s) or line_cites))
+                    self._items.append((s, folded, citations(s) or line_cites, folded_line))
 
-    def _find(self, said: str) -> tuple[str, tuple[int, ...]] | None:
+    def _find(self, said: str, names: tuple[str, ...]) -> tuple[str, tuple[int, ...]] | None:
+        """The report's sentence that holds these words: the one that is exactly them, else the
+        first that holds them on a line opening with one of the entity's names, else on a line that
+        names it, else anywhere."""
         want = _fold(said)
         if not want:
             return None
-        contained = None
-        for raw, folded, cites in self._items:
+        best, best_score = None, -1
+        for raw, folded, cites, line in self._items:
             if folded == want:
                 return raw, cites
-            if contained is None and f" {want} " in f" {folded} ":
-                contained = (raw, cites)
-        return contained
+            if f" {want} " not in f" {folded} ":
+                continue
+            score = 2 if any(line.startswith(n) for n in names) else 1 if any(f" {n} " in f" {line} " for n in names) \
+                else 0
+            if score > best_score:
+                best, best_score = (raw, cites), score
+        return best
 
-    def quote(self, said: str | None, cited: tuple[int, ...] = ()) -> Quote | None:
-        """The report's own sentence(s) for a parsed sentence (itself, when the report's text does not
-        hold it word for word), with the source URLs of the citation marks it carries (else those of
-        the entity that states it)."""
+    def _opening(self, names: tuple[str, ...]) -> tuple[str, tuple[int, ...]] | None:
+        """The first sentence of the first line that opens with one of the entity's names."""
+        for raw, _, cites, line in self._items:
+            if any(line.startswith(n) for n in names):
+                return raw, cites
+        return None
+
+    def quote(self, said: str | None, cited: tuple[int, ...] = (), names: tuple[str, ...] = ()) -> Quote | None:
+        """The report's own sentence(s) for a parsed sentence, with the source URLs of the citation
+        marks it carries (else those of the entity that states it). Where the report's text does not
+        hold the words, the first sentence of the entity's own line; failing that, the words as parsed."""
         if not said:
             return None
-        found = [self._find(piece) for piece in sentences(said, marks=".!?")]
+        folded_names = tuple(f for f in dict.fromkeys(_fold(n) for n in names if n) if len(f) > 1)
+        found = [self._find(piece, folded_names) for piece in sentences(said, marks=".!?")]
         hits = list(dict.fromkeys(h for h in found if h is not None))
         if not hits:
-            return Quote(_clean(said), self.urls(cited))
+            opening = self._opening(folded_names)
+            if opening is None:
+                return Quote(_clean(said), self.urls(cited))
+            hits = [opening]
         text = " ".join(_clean(raw) for raw, _ in hits)
         numbers = tuple(dict.fromkeys(n for _, cites in hits for n in cites)) or tuple(cited)
         return Quote(text, self.urls(numbers))
