@@ -4,7 +4,8 @@ report's text and a parsed sentence in, a quote out.
 
 The parsed sentence (what compare says a change rests on) has lost the report's markup and
 citation marks; the quote is the report's sentence itself, citation marks and all, with only its
-list marker and markup (emphasis, HTML tags) taken off.
+list marker and emphasis marks taken off (a report in HTML is read as the markdown it means).
+Whatever it holds is the report's, untrusted: every renderer escapes it.
 """
 from __future__ import annotations
 
@@ -15,7 +16,6 @@ from tracker.document import citations, normalise, sentences, strip_markup
 
 # What opens a line without being the report's words: a list marker, a table's bar, a heading's marks.
 _OPENING = re.compile(r"^\s*(?:[-*+•▪◦‣>|#]+|\d{1,3}[.)])\s+")
-_TAGS = re.compile(r"<[^<>]{1,300}>")
 _EMPHASIS = re.compile(r"\*\*|__|`")
 # a quote longer than this is cut at a word (a whole table row or a run-on paragraph)
 LIMIT = 600
@@ -26,8 +26,7 @@ def _fold(text: str) -> str:
 
 
 def _clean(sentence: str) -> str:
-    text = _TAGS.sub("", sentence)
-    text = _EMPHASIS.sub("", _OPENING.sub("", text))
+    text = _EMPHASIS.sub("", _OPENING.sub("", sentence))
     text = re.sub(r"\s+", " ", text).strip(" |")
     return text if len(text) <= LIMIT else text[:LIMIT - 1].rsplit(" ", 1)[0] + "…"
 
