@@ -301,3 +301,33 @@ def test_a_fact_that_loses_every_citation_is_flagged_not_material(cli, tmp_path)
     assert (lost["entity"], lost["field"], lost["old"], lost["new"], lost["material"]) == (
         "Virtual Assets Act 2021", "citations", [1], [], False)
     assert changes(cli) == []
+
+
+# --- the digest ------------------------------------------------------------------------------
+
+def _digest(cli, url: str, *args: str):
+    return cli("digest", "--smtp", url, "--from", "tracker@example.org", *args)
+
+
+def test_the_digest_shows_evidence_and_methodology_and_leaves_out_dismissed_changes(cli, timeline, tmp_path,
+                                                                                     smtp_server):
+    url, box = smtp_server
+    found = changes(cli)
+    law = one(found, kind="added")["id"]
+    assert cli("review", "dismiss", str(law), "--reason", "no such act").exit_code == 0
+    r = _digest(cli, url, "--to", "alice@example.org")
+    assert r.exit_code == 0, r.stderr
+    ((_, msg),) = box.parsed()
+    plain = msg.get_body(preferencelist=("plain",)).get_content()
+    html = msg.get_body(preferencelist=("html",)).get_content()
+    assert "law added: Stablecoin Act" not in plain and "Stablecoin Act 2026</strong>" not in html
+    assert f"now: “{aml('July 1, 2023')}” (https://example.org/aml)" in plain
+    assert "before:" in plain and 'class="evidence"' in html and 'href="https://example.org/aml"' in html
+    # a later report by another model: the digest says so; the dismissed change never comes back
+    ingest(cli, write(tmp_path, "t3.txt", _by_model(report(
+        at="2026-03-01T00:00:00Z", laws=[VAA, aml("August 1, 2023"), STABLECOIN], extra=SOURCES), "Sonar Pro")))
+    r = _digest(cli, url, "--to", "alice@example.org", "--since", "2026-01-01")
+    assert r.exit_code == 0, r.stderr
+    plain = box.parsed()[-1][1].get_body(preferencelist=("plain",)).get_content()
+    assert "compared across a change of generator: Perplexity Sonar → Sonar Pro" in plain
+    assert "law added: Stablecoin Act" not in plain
