@@ -350,11 +350,11 @@ def changes_text(views: Sequence[ChangeView], *, color: bool = False, width: int
     def paint(s: str, k: str) -> str:
         return f"{_ANSI[k]}{s}{_ANSI['reset']}" if color else s
 
-    def wrap(text: str, indent: str, rest: str) -> list[str]:
+    def wrap(text: str, indent: str, rest: str, long_words: bool = False) -> list[str]:
         if not width:
             return [indent + text]
         return textwrap.wrap(text, width=width, initial_indent=indent, subsequent_indent=rest,
-                             break_long_words=False, break_on_hyphens=False) or [indent]
+                             break_long_words=long_words, break_on_hyphens=False) or [indent]
 
     if not views:
         return "No changes.\n"
@@ -375,7 +375,7 @@ def changes_text(views: Sequence[ChangeView], *, color: bool = False, width: int
                 if e.note:
                     out.extend(paint(line, "dim") for line in wrap(e.note, " " * 6, " " * 8))
                 for said in (evidence_lines(e) if evidence else ()):
-                    out.extend(wrap(said, " " * 6, " " * 8))
+                    out.extend(wrap(said, " " * 6, " " * 8, long_words=True))  # a source's URL may be wider
                 if e.review:
                     out.extend(paint(line, "dim") for line in wrap(e.review, " " * 6, " " * 8))
         out.append("")
