@@ -17,6 +17,8 @@ from tracker.document import citations, normalise, sentences, strip_markup
 # What opens a line without being the report's words: a list marker, a table's bar, a heading's marks.
 _OPENING = re.compile(r"^\s*(?:[-*+•▪◦‣>|#]+|\d{1,3}[.)])\s+")
 _EMPHASIS = re.compile(r"\*\*|__|`")
+# control characters and bidirectional overrides: no quote carries them to a terminal or a mail
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # a quote longer than this is cut at a word (a whole table row or a run-on paragraph)
 LIMIT = 600
 
@@ -26,7 +28,7 @@ def _fold(text: str) -> str:
 
 
 def _clean(sentence: str) -> str:
-    text = _EMPHASIS.sub("", _OPENING.sub("", sentence))
+    text = _CONTROL.sub("\ufffd", _EMPHASIS.sub("", _OPENING.sub("", sentence)))
     text = re.sub(r"\s+", " ", text).strip(" |")
     return text if len(text) <= LIMIT else text[:LIMIT - 1].rsplit(" ", 1)[0] + "…"
 
