@@ -81,16 +81,21 @@ class ReportText:
         return best
 
     def _opening(self, names: tuple[str, ...]) -> tuple[str, tuple[int, ...]] | None:
-        """The first sentence of the first line that opens with one of the entity's names."""
+        """The first sentence of the first line that opens with one of the entity's names, else the
+        first sentence that names it."""
         for raw, _, cites, line in self._items:
             if any(line.startswith(n) for n in names):
+                return raw, cites
+        for raw, folded, cites, _ in self._items:
+            if any(f" {n} " in f" {folded} " for n in names):
                 return raw, cites
         return None
 
     def quote(self, said: str | None, cited: tuple[int, ...] = (), names: tuple[str, ...] = ()) -> Quote | None:
         """The report's own sentence(s) for a parsed sentence, with the source URLs of the citation
         marks it carries (else those of the entity that states it). Where the report's text does not
-        hold the words, the first sentence of the entity's own line; failing that, the words as parsed."""
+        hold the words, the first sentence of the entity's own line (or the first that names it);
+        failing that, the words as parsed."""
         if not said:
             return None
         folded_names = tuple(f for f in dict.fromkeys(_fold(n) for n in names if n) if len(f) > 1)
