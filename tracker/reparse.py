@@ -7,11 +7,11 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, undefer
 
-from tracker.db import SnapshotRow
+from tracker.db import ChangeRow, SnapshotRow
 from tracker.errors import TrackerError
 from tracker.jurisdictions import jurisdiction_key
 from tracker.parse import PARSER_VERSION, parse_report
-from tracker.store import parse_instant, recompute_timeline, topic_key
+from tracker.store import parse_instant, provenance_of, recompute_timeline, topic_key
 
 
 @dataclass(frozen=True)
@@ -24,8 +24,9 @@ class Reparsed:
 
 
 def reparse_all(engine: Engine) -> Reparsed:
-    """Parse every raw report again; rewrite what differs and recompute the touched timelines, all in
-    one transaction so a failure leaves the old history whole."""
+    """Parse every raw report again; rewrite what differs and recompute the touched timelines (and
+    those whose changes were stored without evidence), all in one transaction so a failure leaves
+    the old history whole."""
     touched: set[tuple[str, str]] = set()
     total = changed = 0
     with Session(engine) as session, session.begin():
@@ -37,6 +38,8 @@ def reparse_all(engine: Engine) -> Reparsed:
             except TrackerError:
                 continue  # a report this parser refuses keeps its old snapshot
             row.parser_version = PARSER_VERSION
+            for k, v in provenance_of(snap).items():
+                setattr(row, k, v)
             if snap.to_dict() == row.data:
                 continue
             changed += 1
@@ -47,6 +50,10 @@ def reparse_all(engine: Engine) -> Reparsed:
             row.generated_at = parse_instant(snap.generated_at)
             touched.add((row.jurisdiction_key, row.topic_key))
         session.flush()
+        # changes stored before evidence was kept get it now
+        touched |= set(session.execute(select(SnapshotRow.jurisdiction_key, SnapshotRow.topic_key)
+                                       .join(ChangeRow, ChangeRow.to_id == SnapshotRow.id)
+                                       .where(ChangeRow.quotes.is_(None)).distinct()).all())
         for jkey, tkey in sorted(touched):
             recompute_timeline(session, jkey, tkey)
     return Reparsed(total, changed, len(touched))

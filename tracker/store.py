@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session, aliased, undefer
 
-from tracker import changelog
+from tracker import changelog, review
 from tracker.changelog import change_document, iso  # noqa: F401  (re-exported for readers)
 from tracker.db import ChangeRow, SnapshotRow
 from tracker.errors import DuplicateSnapshot, NotFound
@@ -98,11 +98,18 @@ def store_snapshot(session: Session, snap: Snapshot, *, raw_text: str, sha256: s
         outcome = "replaced"
     row = SnapshotRow(jurisdiction=snap.jurisdiction, jurisdiction_key=jkey, topic=snap.topic, topic_key=tkey,
                       generated_at=at, sha256=sha256, facts_sha256=snap.sha256(), parser_version=PARSER_VERSION,
-                      source_name=source_name[:500], data=snap.to_dict(), raw_text=raw_text)
+                      source_name=source_name[:500], data=snap.to_dict(), raw_text=raw_text, **provenance_of(snap))
     session.add(row)
     session.flush()
     changelog.after_insert(session, jkey, tkey, at, deliveries)
     return Stored(outcome, row.id, snap.jurisdiction, snap.topic, snap.generated_at)
+
+
+def provenance_of(snap: Snapshot) -> dict:
+    """A snapshot's provenance columns: lab, generator, model, facts awaiting verification."""
+    cut = lambda v: v[:200] if isinstance(v, str) else None
+    return {"lab": cut(snap.generator), "generator": cut(snap.source), "model": cut(snap.model),
+            "unverified_facts": snap.unverified_facts}
 
 
 def _normalised(text: str) -> str:
@@ -184,6 +191,7 @@ class ChangeQuery:
     topic: str | None = None
     categories: tuple[str, ...] = ()
     include_immaterial: bool = False
+    review: str | None = None  # pending, confirmed or dismissed: only changes in that review state
 
 
 def _change_filter(session: Session, q: ChangeQuery, stmt):
@@ -205,6 +213,7 @@ def _change_filter(session: Session, q: ChangeQuery, stmt):
         stmt = stmt.where(ChangeRow.category.in_(q.categories))
     if not q.include_immaterial:
         stmt = stmt.where(ChangeRow.material.is_(True))
+    stmt = review.with_state(stmt, q.review)
     return stmt.order_by(ChangeRow.jurisdiction, ChangeRow.topic, ChangeRow.to_generated_at, ChangeRow.position)
 
 
@@ -236,9 +245,13 @@ def entity_changes(session: Session, jkey: str, tkey: str, entity_key: str) -> l
 
 
 def change_documents(session: Session, q: ChangeQuery) -> list[str]:
-    """The stored JSON object of each change the query selects, with its change_id, in order."""
+    """The stored JSON object of each change the query selects, with its change_id and its latest
+    review decision, in order."""
+    import json
+
     stmt = _change_filter(session, q, select(ChangeRow.id, ChangeRow.doc))
-    return ['{"change_id":%d,%s' % (i, doc[1:]) for i, doc in session.execute(stmt)]
+    return ['{"change_id":%d,%s,"review":%s}' % (row.id, row.doc[1:-1], json.dumps(
+        review.decision_of(row).to_dict(), ensure_ascii=False, separators=(",", ":"))) for row in session.execute(stmt)]
 
 
 def sources_of(session: Session, ids: set[int]) -> dict[int, list[str]]:

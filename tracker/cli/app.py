@@ -12,6 +12,7 @@ from tracker.cli import ingest as ingest_cmds
 from tracker.cli import mail as mail_cmds
 from tracker.cli import publish as publish_cmds
 from tracker.cli import query as query_cmds
+from tracker.cli import review as review_cmds
 from tracker.cli.common import BUG, INTERRUPTED, REFUSED, DbOption, err
 
 
@@ -107,6 +108,8 @@ app.command("digest")(mail_cmds.digest)
 app.command("subscribe")(mail_cmds.subscribe)
 app.command("unsubscribe")(mail_cmds.unsubscribe)
 app.command("subscribers")(mail_cmds.subscribers)
+app.add_typer(review_cmds.review_app, name="review")
+app.add_typer(review_cmds.rules_app, name="rules")
 
 
 def main() -> None:

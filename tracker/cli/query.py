@@ -88,24 +88,30 @@ def diff(
     topic: Annotated[Optional[str], typer.Option("--topic", help="Only this report topic.")] = None,
     category: CategoryOption = None,
     all_: Annotated[bool, typer.Option("--all", help="Include changes that are not material (wording, "
-                                                     "date precision, omissions).")] = False,
+                                                     "date precision, omissions, suppressed by a rule).")] = False,
+    review: Annotated[Optional[str], typer.Option("--review", help="Only changes in this review state: pending, "
+                                                                   "confirmed or dismissed.", show_default=False)] = None,
+    no_evidence: Annotated[bool, typer.Option("--no-evidence", help="Text: leave out what each report said.")] = False,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
     db: DbOption = None,
 ) -> None:
     """Print the changelog: every change between consecutive reports of a jurisdiction and topic.
 
-    Text is wrapped to the terminal's width (COLUMNS sets it elsewhere). CSV has one row per change,
-    the JSON's keys as its header (from_generated_at, to_generated_at, …).
+    Text is wrapped to the terminal's width (COLUMNS sets it elsewhere); under each change, the
+    sentence of each report that states it (--no-evidence leaves them out). CSV has one row per
+    change, the JSON's keys as its header (from_generated_at, to_generated_at, …).
 
     Example: tracker diff --since 2026-01-01 -j Kazakhstan -j JP --category law --format markdown
     """
     from sqlalchemy.orm import Session
 
     from tracker.render import ChangeView, changelog_json, changes_html, changes_markdown, changes_text
+    from tracker.review import check_state
     from tracker.store import ChangeQuery, change_documents, parse_instant, query_changes, sources_of
 
-    q = ChangeQuery(since=parse_instant(since, option="--since"),
+    state = check_state(review)
+    q = ChangeQuery(review=state, since=parse_instant(since, option="--since"),
                     until=parse_instant(until, end_of_day=True, option="--until") if until else None,
                     jurisdictions=tuple(jurisdiction or ()), topic=topic, categories=categories(category),
                     include_immaterial=all_)
@@ -126,7 +132,8 @@ def diff(
                 ids = {v.row.to_id for v in views} | {v.row.from_id for v in views}
                 text = changes_html(views, title=f"Regulatory changes since {since}", sources=sources_of(s, ids))
             else:
-                text = changes_text(views, color=output is None and color_wanted(), width=text_width())
+                text = changes_text(views, color=output is None and color_wanted(), width=text_width(),
+                                    evidence=not no_evidence)
     if output is not None:
         write_output(output, text)
     elif fmt is Format.json:
