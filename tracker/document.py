@@ -522,8 +522,9 @@ def heading_of(line: str, next_line: str | None = None) -> _Heading | None:
             return _Heading(_heading_text(m.group("text")), "qa")
     if next_line is not None and _SETEXT.match(next_line) and _looks_like_title(strip_markup(s), 12) \
             and not BULLET.match(s):
-        return _Heading(_heading_text(s), "setext1" if next_line.strip().startswith("=") else "setext2",
-                        1 if next_line.strip().startswith("=") else 2)
+        # '=' over '-' over '~' over '^' (reStructuredText's usual order); others below them
+        level = {"=": 1, "-": 2, "~": 3, "^": 4}.get(next_line.strip()[:1], 4)
+        return _Heading(_heading_text(s), f"setext{level}", level)
     if m := _BOLD_LINE.match(s):
         text = m.group("text").strip()
         if len(text.split()) <= 12 and not re.search(r"\[\d", text) and not text.endswith("."):

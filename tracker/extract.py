@@ -138,6 +138,11 @@ _TOPIC = re.compile(r"\b(?:stablecoins?|tax\w*|aml|cft|anti-money|custody|consum
                     r"currency))\b", re.I)
 
 
+def _container(sec: Section) -> bool:
+    # (not a box of labelled key facts, which repeats the sections' facts)
+    return sum(heading_kind(c.heading) in CORE and c.style != "label" for c in sec.children) >= 2
+
+
 def classify(body: Body) -> list[_Node]:
     """Every section with the kind it is read as, in document order."""
     nodes: list[_Node] = []
@@ -145,7 +150,8 @@ def classify(body: Body) -> list[_Node]:
     def visit(sec: Section, parent: _Node | None) -> None:
         own = heading_kind(sec.heading)
         entity = False
-        narrative = bool(parent and (parent.narrative or parent.kind in NARRATIVE_KINDS))
+        # a title over the report's sections ("Malta online gambling at a glance") tells no story of its own
+        narrative = bool(parent and not _container(parent.section) and (parent.narrative or parent.kind in NARRATIVE_KINDS))
         pk = parent.kind if parent else None
         if pk in ("regulators", "laws") and own in ("other", pk, "stance") and looks_like_entity(sec.heading, pk) \
                 and _content_kind(sec) is None:

@@ -54,7 +54,7 @@ HEADING_KINDS: tuple[tuple[str, re.Pattern], ...] = (
                         r"\badopted\b|\bnot yet (?:applicable|in force)\b|\bin force\b|\bstatutory\b|"
                         r"\bdirectives?\b|\bdecrees\b|\bordinances\b", I)),
     ("stance", re.compile(r"\bstance\b|\bposition\b|\btrading\b|\btraded?\b|\bexchanges\b|\blegality\b|"
-                          r"\blegal status\b|\bis (?:it|crypto\w*|\w+) (?:legal|allowed|permitted|banned)\b|"
+                          r"\blegal status\b|\bpermissib(?:ility|le)\b|\bis (?:it|crypto\w*|\w+) (?:legal|allowed|permitted|banned)\b|"
                           r"\bcan (?:you|i|residents|people|investors) (?:trade|buy|use|own)\b|"
                           r"\bmarket access\b|\bpermitted activities\b|\bis trading\b|\ballowed\b|\blegal\?", I)),
 )
