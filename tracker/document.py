@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from tracker.vocabulary import ABBREVIATION_END, BOILERPLATE_HEADING
 
-BULLET = re.compile(r"^(?P<indent>\s*)(?P<mark>[-*+•●▪◦‣–—]|\d{1,3}[.)]|\(\d{1,3}\)|[a-z][.)]|\([a-z]\)|"
+BULLET = re.compile(r"^(?P<indent>\s*)(?P<mark>[-*+•●▪◦‣–—]|\d{1,3}[.)]|\d{1,2}(?:\.\d{1,2})+\.?|\(\d{1,3}\)|[a-z][.)]|\([a-z]\)|"
                     r"(?:i{1,3}|iv|vi{0,3}|ix|xi{0,3})[.)]|\((?:i{1,3}|iv|vi{0,3}|ix|x)\))\s+(?P<text>\S.*)$")
 _OUTLINE = re.compile(r"^(?P<mark>[A-Z])[.)]\s+(?P<text>\S.*)$")
 _SUB_OUTLINE = re.compile(r"^\s*(?:i{1,3}|iv|vi{0,3}|ix|xi{0,3}|[a-z])[.)]\s+\S")
@@ -207,6 +207,7 @@ _CONTINUATION = re.compile(r"^(\s*)↳\s*")
 _BOX_RULE = re.compile(r"^\s*[+╔╚╠╟┌└├╭╰][-=+═─━┈┄]{3,}[+╗╝╣╢┐┘┤╮╯]?\s*$|^\s*[═─━]{3,}\s*$")
 _BOX_LINE = re.compile(r"^\s*[|║│┃]\s?(?P<text>[^|║│┃]*?)\s*[|║│┃]\s*$")
 _DOT_LEADER = re.compile(r"^(?P<lead>\s*(?:[-*•]\s+)?)(?P<name>\S.*?\S)\s*(?:\.\s?){4,}\s*(?P<text>\S.*)$")
+_SHORT_LEADER = re.compile(r"^(?P<lead>\s*(?:[-*•]\s+)?)(?P<name>\S.*?\S)\s+\.{1,3}\s+(?P<text>\S.*)$")
 _DOUBLE_COLON = re.compile(r"^(?P<lead>\s*(?:[-*•]\s+)?)(?P<name>[^:]{2,120}?)\s+::\s+(?P<text>\S.*)$")
 _MIDDLE_DOT = re.compile(r"\s+·\s+")
 _RST_FIELD = re.compile(r"^(\s*):(?P<key>[A-Za-z][\w &/-]{0,40}):\s+(?P<text>\S.*)$")
@@ -270,6 +271,7 @@ def _from_decorations(text: str) -> str:
     footnote marks '¹', '^[1]', '(see [3])', '[source 3]'), rewritten as the markdown they mean."""
     lines = text.split("\n")
     emojis = [(_emoji_lead(ln) or ("", ""))[0] for ln in lines]
+    leaders = [bool(_DOT_LEADER.match(m.group("text") if (m := _BOX_LINE.match(ln)) else ln)) for ln in lines]
     out: list[str] = []
     tag: str | None = None
     k = 0
@@ -347,7 +349,9 @@ def _from_decorations(text: str) -> str:
             out.append(m.group(1) + "  - " + line[m.end():])
         elif m := _ARROW_BULLET.match(line):
             out.append(m.group(1) + "- " + line[m.end():])
-        elif m := _DOT_LEADER.match(line):
+        elif (m := _DOT_LEADER.match(line)) or ((m := _SHORT_LEADER.match(line)) and any(
+                leaders[j] for j in range(max(0, k - 3), min(len(lines), k + 4)))):
+            # ("Tax ............. MTCA" over "AML supervisor .. FIAU": a leader cut short by a long name)
             out.append(f"{m.group('lead') or '- '}{m.group('name')}: {m.group('text')}")
         elif m := _DOUBLE_COLON.match(line):
             out.append(f"{m.group('lead')}{m.group('name')}: {m.group('text')}")
