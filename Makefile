@@ -30,7 +30,7 @@ bench: setup
 	$(BIN)/python bench/bench.py $(BENCH_ARGS)
 
 screenshot: setup
-	$(BIN)/python tools/screenshot.py docs/digest.png
+	$(BIN)/python tools/screenshot.py docs
 
 clean:
 	rm -rf $(VENV) demo .pytest_cache

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(__file__).resolve().parent / "corpus"
 PG_URL = os.environ.get("TRACKER_TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
-TABLES = ("deliveries", "changes", "subscribers", "snapshots")
+TABLES = ("deliveries", "changes", "subscribers", "snapshots", "reviews", "rules", "change_keys")
 
 
 @pytest.fixture(scope="session")

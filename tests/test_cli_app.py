@@ -39,6 +39,8 @@ READ_COMMANDS = {
     "subscribe": ("subscribe", "a@example.org"),
     "unsubscribe": ("unsubscribe", "a@example.org"),
     "reparse": ("reparse",),
+    "upcoming": ("upcoming",),
+    "site": ("site", "public"),
 }
 
 

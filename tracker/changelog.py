@@ -7,7 +7,10 @@ the snapshots up to the one after it. Appending a report therefore recomputes th
 between recomputes every pair from there on. Functions take the caller's session and never commit.
 
 Recomputing a pair deletes its changes and writes them anew; what each recipient was already sent
-moves to the recomputed equal of each change (`Deliveries`), so nothing is mailed twice.
+moves to the recomputed equal of each change (`Deliveries`), so nothing is mailed twice. A change
+keeps its id, its review decisions and its suppression rules by its fingerprint (tracker.review):
+the rules in force are applied to every pair recomputed, and each change gets its evidence
+(tracker.evidence) and its pair's provenance (tracker.provenance).
 """
 from __future__ import annotations
 
@@ -20,9 +23,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.orm import Session
 
+from tracker import provenance, review
 from tracker.compare import Change, Side, compare_pair
 from tracker.db import ChangeRow, DeliveryRow, SnapshotRow
 from tracker.instants import iso
+from tracker.evidence import ReportText, evidence
 from tracker.model import Snapshot
 from tracker.registry import Registry
 
@@ -61,7 +66,8 @@ def timeline_changes(snaps: Sequence[Snapshot], positions: Iterable[int],
 
     def compare(p: int) -> None:
         out[p] = compare_pair(sides[p - 1], sides[p], res.registry, before=sides[p - 2] if p >= 2 else None,
-                              after=sides[p + 1] if p < end else None)
+                              after=sides[p + 1] if p < end else None) \
+            + provenance.citation_losses(sides[p - 1], sides[p])
 
     for p in due.get(len(sides) - 1, ()):
         compare(p)
@@ -97,14 +103,13 @@ class Deliveries:
         session.execute(delete(ChangeRow).where(condition))
 
     def store(self, session: Session, rows: list[dict]) -> None:
-        """Insert change rows; those equal to a dropped change get what was sent of it."""
+        """Insert change rows (with their stable ids); those equal to a dropped change get what was
+        sent of it."""
+        session.execute(insert(ChangeRow.__table__), rows)  # Core: no ORM bookkeeping
         if not self.sent:
-            session.execute(insert(ChangeRow.__table__), rows)  # Core: no ORM bookkeeping
             return
-        ids = session.scalars(insert(ChangeRow.__table__).returning(ChangeRow.id, sort_by_parameter_order=True),
-                              rows).all()
-        out = [dict(change_id=i, address=address, message_id=message_id, sent_at=sent_at)
-               for i, row in zip(ids, rows)
+        out = [dict(change_id=row["id"], address=address, message_id=message_id, sent_at=sent_at)
+               for row in rows
                for address, (message_id, sent_at) in self.sent.get(_fingerprint(
                    row["category"], row["kind"], row["entity_key"], row["field"], row["old"], row["new"]), {}).items()]
         if out:
@@ -155,16 +160,74 @@ def _load(session: Session, line: list[tuple], start: int, fresh: dict[int, Snap
     return [found[row[0]] for row in line[start:]]
 
 
-def _rows(changes: list[Change], older: tuple[int, dt.datetime], newer: tuple[int, dt.datetime],
-          jurisdiction: str, topic: str) -> list[dict]:
+# Report texts by (id, raw hash), indexed for quoting: a recomputation quotes the last few reports.
+_TEXTS: OrderedDict[tuple[int, str], ReportText] = OrderedDict()
+_TEXTS_SIZE = 64
+
+
+def _texts(session: Session, line: list[tuple], positions: set[int],
+           snaps: list[Snapshot]) -> dict[int, ReportText]:
+    """The indexed report text of the snapshots at these positions of a timeline (its rows as
+    _timeline reads them, which carry each report's bytes hash)."""
+    ids = {line[p][0]: p for p in positions}
+    shas = {line[p][0]: line[p][3] for p in positions}
+    missing = [i for i in ids if (i, shas.get(i)) not in _TEXTS]
+    if missing:
+        for i, raw in session.execute(select(SnapshotRow.id, SnapshotRow.raw_text).where(SnapshotRow.id.in_(missing))):
+            _TEXTS[(i, shas[i])] = ReportText(raw, snaps[ids[i]].sources)
+            if len(_TEXTS) > _TEXTS_SIZE:
+                _TEXTS.popitem(last=False)
+    out = {}
+    for i in ids:
+        _TEXTS.move_to_end((i, shas[i]))
+        out[i] = _TEXTS[(i, shas[i])]
+    return out
+
+
+@dataclass(frozen=True)
+class _Pair:
+    """The two reports of a pair as its rows need them."""
+
+    older: tuple[int, dt.datetime]
+    newer: tuple[int, dt.datetime]
+    old_text: ReportText
+    new_text: ReportText
+    methodology: dict | None
+
+
+def _names(c: Change, value: object) -> tuple[str, ...]:
+    """The names a change's entity goes by on one side (to find its line in that report)."""
+    if c.category not in ("regulator", "law"):
+        return ()
+    if isinstance(value, dict):
+        return tuple(str(v) for v in (value.get("name"), value.get("acronym"), c.entity) if v)
+    if c.field in ("name", "acronym") and value:
+        return (str(value), c.entity)
+    return (c.entity,)
+
+
+def _rows(changes: list[Change], pair: _Pair, jkey: str, tkey: str, jurisdiction: str, topic: str,
+          rules: list) -> list[dict]:
     rows = []
+    seen: dict[str, int] = {}
+    older, newer = pair.older, pair.newer
     for n, c in enumerate(changes):
+        c = provenance.weigh(c, pair.methodology)
         row = dict(from_id=older[0], to_id=newer[0], to_generated_at=newer[1], jurisdiction=jurisdiction, topic=topic,
                    category=c.category, kind=c.kind, entity=c.entity, entity_key=c.entity_key[:300], field=c.field,
                    old=c.old, new=c.new, material=c.material, confirmed=c.confirmed, omission=c.omission,
                    refinement=c.refinement, suspect=c.suspect, evidence=c.evidence, citations=list(c.citations),
-                   position=n)
-        row["doc"] = json.dumps(change_document(row, older[1]), ensure_ascii=False, separators=(",", ":"))
+                   position=n, methodology=pair.methodology, citation_lost=c.citation_lost, suppressed_by=None,
+                   quotes=evidence(pair.old_text.quote(c.old_said, c.old_cited, _names(c, c.old)) if c.kind != "added"
+                                   else None,
+                                   pair.new_text.quote(c.new_said, c.new_cited, _names(c, c.new)) if c.kind != "removed"
+                                   else None))
+        fp = review.fingerprint(jkey, tkey, older[1], newer[1], row)
+        seen[fp] = seen.get(fp, 0) + 1
+        row["fingerprint"] = fp if seen[fp] == 1 else review.fingerprint_again(fp, seen[fp])
+        rule = next((r for r in rules if review.rule_matches(r, row)), None)
+        if rule is not None and row["material"]:
+            row["material"], row["suppressed_by"] = False, rule.id
         rows.append(row)
     return rows
 
@@ -184,11 +247,20 @@ def recompute(session: Session, jkey: str, tkey: str, positions: Iterable[int] |
     res = _resolution(session, jkey, tkey, line, min(wanted[0] + 1, len(line) - 1))
     snaps = [side.snap for side in res.sides] + _load(session, line, len(res.sides), fresh or {})
     rows: list[dict] = []
-    for p, changes in sorted(timeline_changes(snaps, wanted, res).items()):
-        if line[p - 1][2] == line[p][2]:
-            continue  # the same facts: nothing to compare
-        rows.extend(_rows(changes, line[p - 1][:2], line[p][:2], snaps[p].jurisdiction, snaps[p].topic))
+    computed = {p: cs for p, cs in timeline_changes(snaps, wanted, res).items()
+                if line[p - 1][2] != line[p][2] and cs}  # the same facts: nothing to compare
+    texts = _texts(session, line, {q for p in computed for q in (p - 1, p)}, snaps) if computed else {}
+    rules = review.active_rules(session, jkey, tkey) if computed else []
+    for p, changes in sorted(computed.items()):
+        pair = _Pair(line[p - 1][:2], line[p][:2], texts[line[p - 1][0]], texts[line[p][0]],
+                     provenance.methodology(snaps[p - 1], snaps[p]))
+        rows.extend(_rows(changes, pair, jkey, tkey, snaps[p].jurisdiction, snaps[p].topic, rules))
     if rows:
+        review.assign_ids(session, rows)
+        at = {row[0]: row[1] for row in line}
+        for row in rows:
+            row["doc"] = json.dumps(change_document(row, at[row["from_id"]]), ensure_ascii=False,
+                                    separators=(",", ":"))
         deliveries.store(session, rows)
     return rows
 
@@ -219,11 +291,13 @@ def change_document(c, from_at: dt.datetime) -> dict:
     with the tracker's extra fields."""
     get = _field_getter(c)
     return {
-        "jurisdiction": get("jurisdiction"), "topic": get("topic"),
+        "id": get("id"), "jurisdiction": get("jurisdiction"), "topic": get("topic"),
         "from": {"id": get("from_id"), "generated_at": iso(from_at)},
         "to": {"id": get("to_id"), "generated_at": iso(get("to_generated_at"))},
         "category": get("category"), "kind": get("kind"), "entity": get("entity"), "field": get("field"),
         "old": get("old"), "new": get("new"), "material": get("material"),
         "confirmed": get("confirmed"), "omission": get("omission"), "refinement": get("refinement"),
-        "suspect": bool(get("suspect")), "evidence": get("evidence"), "citations": get("citations") or [],
+        "suspect": bool(get("suspect")), "evidence": get("quotes") or {"old": None, "new": None},
+        "explanation": get("evidence"), "citations": get("citations") or [], "suppressed_by": get("suppressed_by"),
+        "methodology": get("methodology"), "citation_lost": bool(get("citation_lost")),
     }

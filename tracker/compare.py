@@ -45,6 +45,13 @@ class Change:
     evidence: str | None = None
     citations: tuple[int, ...] = ()
     suspect: bool = False
+    # evidence: the parsed sentence of each report that states the fact, with the citation numbers
+    # of the entity that states it (tracker.evidence finds them verbatim in the report's text)
+    old_said: str | None = None
+    new_said: str | None = None
+    old_cited: tuple[int, ...] = ()
+    new_cited: tuple[int, ...] = ()
+    citation_lost: bool = False
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,42 @@ def full_text(s: Snapshot) -> str:
     for sec in s.sections:
         parts += [sec.text, *sec.items]
     return "\n".join(p for p in parts if p)
+
+
+def _sentences(text: str | None) -> list[str]:
+    return sentences(text or "", marks=".!?")
+
+
+def lead(text: str | None) -> str | None:
+    """The first sentence of a text, or None."""
+    found = _sentences(text)
+    return found[0] if found else None
+
+
+def _containing(text: str | None, needle: str | None) -> str | None:
+    if not needle:
+        return None
+    return next((x for x in _sentences(text) if needle.casefold() in x.casefold()), None)
+
+
+def said_of(category: str, e, fld: str | None = None) -> str | None:
+    """The sentence(s) of a regulator's or law's line that state the fact a change is about: its
+    date's sentence for a date or status, else its first sentence (with the date's, for a law)."""
+    if e is None:
+        return None
+    if category == "regulator":
+        return lead(e.role) or e.name
+    dated = _containing(e.summary, e.date_text)
+    if fld in ("effective_date", "status"):
+        return dated or e.date_text or lead(e.summary) or e.name
+    first = lead(e.summary)
+    return " ".join(x for x in dict.fromkeys((first, dated)) if x) or e.name
+
+
+def first_differing(old: str | None, new: str | None) -> tuple[str | None, str | None]:
+    """The first sentence of each text that the other does not hold (a rewording's evidence)."""
+    a, b = _sentences(old), _sentences(new)
+    return (next((x for x in a if x not in b), lead(old)), next((x for x in b if x not in a), lead(new)))
 
 
 def _names(registry: Registry, key: str, *items) -> tuple[list[str], list[str]]:
@@ -118,9 +161,15 @@ def _by_name(text: str, names: list[str], acronyms: list[str]) -> list[str]:
 
 def _explained(text: str, names: list[str], acronyms: list[str]) -> str | None:
     """The sentence that says why an entity left: it names it with a removal word."""
+    patterns = [re.compile(rf"(?<![\w-]){re.escape(n)}(?![\w-])", re.I) for n in names if n] + \
+               [re.compile(rf"(?<![\w-]){re.escape(a)}(?![\w-])") for a in acronyms if a]
     for sentence in mentions(text, names, acronyms):
-        if REMOVAL.search(sentence):
-            return sentence
+        found = [m.start() for p in patterns for m in p.finditer(sentence)]
+        for removal in REMOVAL.finditer(sentence):
+            # the removal speaks of the entity, not of something else the sentence names on its way
+            # ("repealed the 2007 Act and …, bringing VASPs under SEC registration"): near it, or its subject
+            if not found or any(abs(at - removal.start()) <= 60 or at <= 12 for at in found):
+                return sentence
     return None
 
 
@@ -222,7 +271,8 @@ def _added(p: _Pair, category: str, key: str, e) -> Change:
     suspect = category in p.suspect_added and not back
     return Change(category, "added", e.name, key, new=_public(category, e), material=not back and not suspect,
                   omission=back, suspect=suspect, citations=e.citations,
-                  evidence=(e.role if category == "regulator" else e.summary) or None)
+                  evidence=(e.role if category == "regulator" else e.summary) or None,
+                  new_said=said_of(category, e), new_cited=e.citations)
 
 
 def _removed(p: _Pair, category: str, key: str, e) -> Change:
@@ -230,7 +280,7 @@ def _removed(p: _Pair, category: str, key: str, e) -> Change:
     evidence = _explained(p.new_text, names, acronyms)
     if evidence is not None:
         return Change(category, "removed", e.name, key, old=_public(category, e), material=True, confirmed=True,
-                      evidence=evidence, citations=e.citations)
+                      evidence=evidence, citations=e.citations, old_said=said_of(category, e), old_cited=e.citations)
     still = mentions(p.new_text, names, acronyms)
     back = p.after is not None and key in p.after.entities(category)
     suspect = category in p.suspect
@@ -238,7 +288,7 @@ def _removed(p: _Pair, category: str, key: str, e) -> Change:
     confirmed_by_absence = p.after is not None and not back and not still and not suspect
     return Change(category, "removed", e.name, key, old=_public(category, e), material=confirmed_by_absence,
                   confirmed=False, omission=back, suspect=suspect, citations=e.citations,
-                  evidence=still[0] if still else None)
+                  evidence=still[0] if still else None, old_said=said_of(category, e), old_cited=e.citations)
 
 
 def _renamed(p: _Pair, key: str, old, new) -> str | None:
@@ -258,6 +308,12 @@ def _renamed(p: _Pair, key: str, old, new) -> str | None:
 
 
 def _changed(p: _Pair, category: str, key: str, fld: str, old, new, eo, en) -> Change | None:
+    c = _changed_facts(p, category, key, fld, old, new, eo, en)
+    return None if c is None else replace(c, old_said=said_of(category, eo, fld), new_said=said_of(category, en, fld),
+                                          old_cited=eo.citations, new_cited=en.citations)
+
+
+def _changed_facts(p: _Pair, category: str, key: str, fld: str, old, new, eo, en) -> Change | None:
     cites = en.citations
     if category == "law":
         if fld == "effective_date":
@@ -285,8 +341,10 @@ def _reworded(category: str, old_ents: dict, new_ents: dict) -> list[Change]:
     for key, e in old_ents.items():
         n = new_ents.get(key)
         if n is not None and getattr(e, attr) != getattr(n, attr):
+            old_said, new_said = first_differing(getattr(e, attr), getattr(n, attr))
             out.append(Change(category, "changed", e.name, key, fld, getattr(e, attr), getattr(n, attr),
-                              material=False, citations=n.citations))
+                              material=False, citations=n.citations, old_said=old_said, new_said=new_said,
+                              old_cited=e.citations, new_cited=n.citations))
     return out
 
 
@@ -295,7 +353,8 @@ def _stance(p: _Pair) -> list[Change]:
     if old.trading == new.trading:
         return []
     return [Change("stance", "changed", "trading", "trading", "trading", old.trading, new.trading,
-                   material="unclear" not in (old.trading, new.trading), evidence=new.summary or None)]
+                   material="unclear" not in (old.trading, new.trading), evidence=new.summary or None,
+                   old_said=lead(old.summary), new_said=lead(new.summary))]
 
 
 # --- licensing ------------------------------------------------------------------------------
@@ -370,7 +429,8 @@ def _licensing(p: _Pair) -> list[Change]:
     if old_req != new_req:
         out.append(Change("licensing", "changed", "licence required", "required", "required", old_req, new_req,
                           material=old_req is not None and new_req is not None and not suspect,
-                          evidence=p.newer.snap.licensing.summary or None))
+                          evidence=p.newer.snap.licensing.summary or None,
+                          old_said=lead(p.older.snap.licensing.summary), new_said=lead(p.newer.snap.licensing.summary)))
     old, new = regime(p.older.snap), regime(p.newer.snap)
     ka, kb = _body_keys(p.older), _body_keys(p.newer)
     seen: set[str] = set()
@@ -385,7 +445,8 @@ def _licensing(p: _Pair) -> list[Change]:
                 if key not in seen:
                     seen.add(key)
                     out.append(Change("licensing", "changed", label, key, o.concept, o.value(), n.value(),
-                                      material=not suspect, suspect=suspect, evidence=n.text))
+                                      material=not suspect, suspect=suspect, evidence=n.text, old_said=o.text,
+                                      new_said=n.text))
         if o.bodies and _BODY_WORDS.search(o.text):
             kinds = o.concepts | {o.concept}
             cands = [n for n in new.stated if (n.concepts | {n.concept}) & kinds and n.bodies and _compatible(o, n)
@@ -397,7 +458,8 @@ def _licensing(p: _Pair) -> list[Change]:
                     key = "req:" + slug(f"{o.concept}|{o.subject or ''}")
                     out.append(Change("licensing", "changed", f"{n.concept}: {n.text}",
                                       key, o.concept, ", ".join(sorted(o.bodies)), ", ".join(sorted(n.bodies)),
-                                      material=not suspect, suspect=suspect, evidence=n.text))
+                                      material=not suspect, suspect=suspect, evidence=n.text, old_said=o.text,
+                                      new_said=n.text))
     # duties that left the report
     for o in old.stated:
         gone = lifted_in(o, p.new_text)
@@ -405,11 +467,11 @@ def _licensing(p: _Pair) -> list[Change]:
             if gone is not None and not o.bodies and similar_words(o, _as_obligation(gone)) >= 0.5 \
                     and _counterpart(o, new.stated) is None:
                 out.append(Change("licensing", "removed", o.label(), "req:" + slug(o.key), old=o.text,
-                                  material=True, confirmed=True, evidence=gone))
+                                  material=True, confirmed=True, evidence=gone, old_said=o.text))
             continue
         if gone is not None and not _restated(o, new):
             out.append(Change("licensing", "removed", o.label(), "req:" + slug(o.key), old=o.value() or o.text,
-                              material=True, confirmed=True, evidence=gone))
+                              material=True, confirmed=True, evidence=gone, old_said=o.text))
             continue
         if o.elsewhere or _counterpart(o, new.stated) is not None or (o.concept and (
                 o.concept in new.mentioned or family(o.concept) in new.mentioned)):
@@ -421,7 +483,7 @@ def _licensing(p: _Pair) -> list[Change]:
         # absence is no evidence it was dropped
         material = p.after is not None and not back and not suspect and o.concept is not None
         out.append(Change("licensing", "removed", o.label(), "req:" + slug(o.key), old=o.value() or o.text,
-                          material=material, confirmed=False, omission=back, suspect=suspect))
+                          material=material, confirmed=False, omission=back, suspect=suspect, old_said=o.text))
     # duties the report adds: one change per line that states them
     for n in new.stated:
         if n.concept == "licence" or n.elsewhere or n.text in seen:
@@ -435,7 +497,8 @@ def _licensing(p: _Pair) -> list[Change]:
         back = p.before is not None and _stated(n, p.before) and not _stated(n, p.older)
         sus = "licensing" in p.suspect_added and not back
         out.append(Change("licensing", "added", n.label(), "req:" + slug(n.key), new=n.value() or n.text,
-                          material=not back and not sus, omission=back, suspect=sus, evidence=n.text))
+                          material=not back and not sus, omission=back, suspect=sus, evidence=n.text,
+                          new_said=n.text))
     # a licence from a body that did not license before
     lic = lambda side: " ".join([side.snap.licensing.summary, *side.snap.licensing.requirements])
     old_bodies = _licence_bodies(p.older, ka, p.old_text, roles=True)
@@ -451,7 +514,7 @@ def _licensing(p: _Pair) -> list[Change]:
         name = p.newer.entities("regulator")[body]
         out.append(Change("licensing", "added", f"licence ({name.acronym or name.name}): {sentence}",
                           "req:" + slug(f"licence|{body}"), new=sentence, material="licensing" not in p.suspect_added,
-                          suspect="licensing" in p.suspect_added, evidence=sentence))
+                          suspect="licensing" in p.suspect_added, evidence=sentence, new_said=sentence))
     return out
 
 
@@ -486,11 +549,13 @@ def _other(p: _Pair) -> list[Change]:
     for key in old.keys() | new.keys():
         o, n = old.get(key), new.get(key)
         if o is None:
-            out.append(Change("other", "added", n[0], key, new=n[1], material=False))
+            out.append(Change("other", "added", n[0], key, new=n[1], material=False, new_said=lead(n[1]) or n[0]))
         elif n is None:
-            out.append(Change("other", "removed", o[0], key, old=o[1], material=False))
+            out.append(Change("other", "removed", o[0], key, old=o[1], material=False, old_said=lead(o[1]) or o[0]))
         elif o[1] != n[1]:
-            out.append(Change("other", "changed", o[0], key, "text", o[1], n[1], material=False))
+            old_said, new_said = first_differing(o[1], n[1])
+            out.append(Change("other", "changed", o[0], key, "text", o[1], n[1], material=False, old_said=old_said,
+                              new_said=new_said))
     return out
 
 

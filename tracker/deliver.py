@@ -14,6 +14,7 @@ from sqlalchemy import delete, exists, or_, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, aliased, undefer
 
+from tracker import review
 from tracker.db import ChangeRow, DeliveryRow, SnapshotRow, SubscriberRow, reading
 from tracker.digest import Digest, Recipient, Upcoming, compose
 from tracker.errors import BadValue, DeliveryFailed
@@ -88,6 +89,7 @@ def pending(session: Session, recipient: Recipient, since: dt.datetime | None) -
     else:
         sent = exists().where(DeliveryRow.change_id == ChangeRow.id, DeliveryRow.address == recipient.address)
         stmt = stmt.where(~sent)
+    stmt = review.not_dismissed(stmt)  # a dismissed change leaves every later digest
     stmt = stmt.order_by(ChangeRow.jurisdiction, ChangeRow.topic, ChangeRow.to_generated_at, ChangeRow.position)
     return [ChangeView(row, row.from_at) for row in session.execute(stmt)]
 

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from tracker.vocabulary import ABBREVIATION_END, BOILERPLATE_HEADING
 
-BULLET = re.compile(r"^(?P<indent>\s*)(?P<mark>[-*+•●▪◦‣–—]|\d{1,3}[.)]|\(\d{1,3}\)|[a-z][.)]|\([a-z]\)|"
+BULLET = re.compile(r"^(?P<indent>\s*)(?P<mark>[-*+•●▪◦‣–—]|\d{1,3}[.)]|\d{1,2}(?:\.\d{1,2})+\.?|\(\d{1,3}\)|[a-z][.)]|\([a-z]\)|"
                     r"(?:i{1,3}|iv|vi{0,3}|ix|xi{0,3})[.)]|\((?:i{1,3}|iv|vi{0,3}|ix|x)\))\s+(?P<text>\S.*)$")
 _OUTLINE = re.compile(r"^(?P<mark>[A-Z])[.)]\s+(?P<text>\S.*)$")
 _SUB_OUTLINE = re.compile(r"^\s*(?:i{1,3}|iv|vi{0,3}|ix|xi{0,3}|[a-z])[.)]\s+\S")
@@ -150,7 +150,41 @@ def normalise(text: str) -> str:
         text = _from_html(text)
     if len(_RECORD_LINE.findall(text)) >= 6:
         text = _from_records(text)
-    return _from_decorations(text)
+    return _from_definitions(_from_decorations(text))
+
+
+_TERM = re.compile(r"^(?![-*+•#>|]|\d{1,3}[.)]\s)(?P<term>\S.{0,118}?)\s*$")
+_DEFINITION = re.compile(r"^(?: {2,}|\t)(?![-*+•]\s|\d{1,3}[.)]\s)(?P<text>\S.*)$")
+
+
+def _from_definitions(text: str) -> str:
+    """A definition list (a term on its own line, its definition indented under it), written as
+    the bullets it means: '- Term: definition'. Read only where a report holds three or more."""
+    lines = text.split("\n")
+    found = []
+    for k in range(len(lines) - 1):
+        term = _TERM.match(lines[k])
+        if term and _DEFINITION.match(lines[k + 1]) and not term.group("term").endswith((".", ":", ",", ";")) \
+                and len(term.group("term").split()) <= 14 and not _DEFINITION.match(lines[k]):
+            found.append(k)
+    if len(found) < 3:
+        return text
+    out: list[str] = []
+    k = 0
+    starts = set(found)
+    while k < len(lines):
+        if k in starts:
+            body = []
+            j = k + 1
+            while j < len(lines) and (m := _DEFINITION.match(lines[j])):
+                body.append(m.group("text").strip())
+                j += 1
+            out.append(f"- {lines[k].strip()}: {' '.join(body)}")
+            k = j
+            continue
+        out.append(lines[k])
+        k += 1
+    return "\n".join(out)
 
 
 # --- decorations: the markup of other writing systems, read as the markdown they mean -------------
@@ -164,6 +198,7 @@ _BARE_CITE = re.compile(r"(?<=[a-z.;:\])”\"'%])\s?\((\d{1,2})\)(?=[.;,]?\s*$|[
 _FOOTNOTE_MARK = re.compile(r"(?<=\S)[†‡¶]+")
 _EQ_HEADING = re.compile(r"^\s*(={2,6})\s*(?P<text>[^=].*?)\s*=*\s*$")
 _INI_HEADING = re.compile(r"^\s*\[(?P<text>[A-Za-z][\w &/'-]{1,40})\]\s*$")
+_TAGGED_BULLET = re.compile(r"^(?P<lead>\s*[-*+•]\s+)\[(?P<tag>[A-Z][A-Z ,/&-]{1,40})\]\s+(?P<text>\S.*)$")
 _TAG_LINE = re.compile(r"^\s*\[(?P<tag>[A-Z][A-Z _/&-]{1,30})\]\s+(?P<text>\S.*)$")
 _SECTION_SIGN = re.compile(r"^\s*§\s*\d*[.:]?\s+(?P<text>\S.*)$|^\s*§\s*(?P<num>\d+)\s*$")
 _CHECKBOX = re.compile(r"^(\s*)(?:[-*]\s+)?\[[ xX✓✔]\]\s+")
@@ -173,6 +208,7 @@ _CONTINUATION = re.compile(r"^(\s*)↳\s*")
 _BOX_RULE = re.compile(r"^\s*[+╔╚╠╟┌└├╭╰][-=+═─━┈┄]{3,}[+╗╝╣╢┐┘┤╮╯]?\s*$|^\s*[═─━]{3,}\s*$")
 _BOX_LINE = re.compile(r"^\s*[|║│┃]\s?(?P<text>[^|║│┃]*?)\s*[|║│┃]\s*$")
 _DOT_LEADER = re.compile(r"^(?P<lead>\s*(?:[-*•]\s+)?)(?P<name>\S.*?\S)\s*(?:\.\s?){4,}\s*(?P<text>\S.*)$")
+_SHORT_LEADER = re.compile(r"^(?P<lead>\s*(?:[-*•]\s+)?)(?P<name>\S.*?\S)\s+\.{1,3}\s+(?P<text>\S.*)$")
 _DOUBLE_COLON = re.compile(r"^(?P<lead>\s*(?:[-*•]\s+)?)(?P<name>[^:]{2,120}?)\s+::\s+(?P<text>\S.*)$")
 _MIDDLE_DOT = re.compile(r"\s+·\s+")
 _RST_FIELD = re.compile(r"^(\s*):(?P<key>[A-Za-z][\w &/-]{0,40}):\s+(?P<text>\S.*)$")
@@ -236,6 +272,7 @@ def _from_decorations(text: str) -> str:
     footnote marks '¹', '^[1]', '(see [3])', '[source 3]'), rewritten as the markdown they mean."""
     lines = text.split("\n")
     emojis = [(_emoji_lead(ln) or ("", ""))[0] for ln in lines]
+    leaders = [bool(_DOT_LEADER.match(m.group("text") if (m := _BOX_LINE.match(ln)) else ln)) for ln in lines]
     out: list[str] = []
     tag: str | None = None
     k = 0
@@ -266,6 +303,13 @@ def _from_decorations(text: str) -> str:
                 out.extend(["", *table, ""])
                 k = end
                 continue
+        if m := _TAGGED_BULLET.match(line):
+            # "- [IN FORCE] Act 1044 (…) -- text": the tag says the entry's status, after its name
+            sep = re.search(r"\s+(?:--|—|–|-)\s+|:\s+", m.group("text"))
+            tag = m.group("tag").strip().capitalize()
+            text = m.group("text")
+            line = m.group("lead") + (f"{text[:sep.end()]}{tag}; {text[sep.end():]}" if sep else f"{text}. {tag}.")
+            tag = None
         if m := _TAG_LINE.match(line):
             if m.group("tag") != tag:
                 tag = m.group("tag")
@@ -306,7 +350,9 @@ def _from_decorations(text: str) -> str:
             out.append(m.group(1) + "  - " + line[m.end():])
         elif m := _ARROW_BULLET.match(line):
             out.append(m.group(1) + "- " + line[m.end():])
-        elif m := _DOT_LEADER.match(line):
+        elif (m := _DOT_LEADER.match(line)) or ((m := _SHORT_LEADER.match(line)) and any(
+                leaders[j] for j in range(max(0, k - 3), min(len(lines), k + 4)))):
+            # ("Tax ............. MTCA" over "AML supervisor .. FIAU": a leader cut short by a long name)
             out.append(f"{m.group('lead') or '- '}{m.group('name')}: {m.group('text')}")
         elif m := _DOUBLE_COLON.match(line):
             out.append(f"{m.group('lead')}{m.group('name')}: {m.group('text')}")
@@ -486,8 +532,9 @@ def heading_of(line: str, next_line: str | None = None) -> _Heading | None:
             return _Heading(_heading_text(m.group("text")), "qa")
     if next_line is not None and _SETEXT.match(next_line) and _looks_like_title(strip_markup(s), 12) \
             and not BULLET.match(s):
-        return _Heading(_heading_text(s), "setext1" if next_line.strip().startswith("=") else "setext2",
-                        1 if next_line.strip().startswith("=") else 2)
+        # '=' over '-' over '~' over '^' (reStructuredText's usual order); others below them
+        level = {"=": 1, "-": 2, "~": 3, "^": 4}.get(next_line.strip()[:1], 4)
+        return _Heading(_heading_text(s), f"setext{level}", level)
     if m := _BOLD_LINE.match(s):
         text = m.group("text").strip()
         if len(text.split()) <= 12 and not re.search(r"\[\d", text) and not text.endswith("."):
@@ -692,7 +739,8 @@ def parse_body(raw_lines: list[str]) -> Body:
             flush()
         nxt = lines[i + 1].text if i + 1 < n else None
         outline = _OUTLINE.match(s)
-        if outline and nxt is not None and _SUB_OUTLINE.match(nxt):
+        if outline and nxt is not None and _SUB_OUTLINE.match(nxt) and not _known_heading(outline.group("text")) \
+                and not strip_markup(outline.group("text")).isupper():
             # "A. Israel Tax Authority (ITA)" over "i. …", "ii. …": an outline's entry and its details
             pending_items.append((0, outline.group("text").strip()))
             k = i + 1

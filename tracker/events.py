@@ -209,14 +209,29 @@ def _field_status(value: str) -> str | None:
     return None
 
 
+_AWAITING_ASSENT = re.compile(r"\b(?:await(?:s|ing)|pending|sent (?:to|for))\s+(?:the\s+)?(?:presidential|royal|"
+                              r"president'?s|king'?s|governor'?s|gubernatorial)\s+(?:assent|signature|endorsement)", re.I)
+
+
+def _another_bill(text: str, e: Event) -> bool:
+    """'the AML/CFT statute, which the Bill would extend to VASPs': a bill spoken of as the subject
+    of its own verb is another instrument, and 'the former Bill No. 55' what this one was: neither
+    is this one's stage."""
+    return text[e.start:e.end].casefold() in ("bill", "bills") and bool(
+        re.search(r"\b(?:which|that|as)\s+the\s+$|\b(?:former(?:ly)?|previously|originally)\s+(?:the\s+|a\s+)?(?:draft\s+)?$",
+                  text[max(0, e.start - 22):e.start], re.I))  # "(the former Bill No. 55)": what it was
+
+
 def law_facts(name: str, text: str, report_date: dt.date, *, parenthetical: str = "",
               effective_field: str | None = None, status_field: str | None = None) -> LawFacts:
     """A law's effective date and status from its name, description and labelled fields."""
     year_only = re.fullmatch(r"\s*((?:19|20)\d\d)\s*", parenthetical or "")
     body = text if year_only or not parenthetical else f"{parenthetical}; {text}"
+    # a field's label is not part of what it says ("Status: Repealed from 01.04.2026")
+    body = re.sub(r"(^|[.;]\s+)(?:current\s+)?(?:status|stage)\s*:\s*", r"\1", body, flags=re.I)
     if status_field:
         body = f"{status_field}; {body}"
-    evs = events(body, report_date)
+    evs = [e for e in events(body, report_date) if not _another_bill(body, e)]
     happened = [e for e in evs if not e.negated and not e.future]
 
     # effective date: a labelled field, a commencement, a made date, a year after the name
@@ -231,7 +246,8 @@ def law_facts(name: str, text: str, report_date: dt.date, *, parenthetical: str 
     draft_name = bool(DRAFT_NAME.search(name))
     drafty = draft_name or any(e.step in ("draft", "partial") for e in happened)
     # a bill is passed only by its passage; a regulator's instrument is made by its issue as well
-    passed = any(e.step == "passed" or (e.step == "issued" and not draft_name) for e in happened)
+    passed = any(e.step == "passed" or (e.step == "issued" and not draft_name) for e in happened) or bool(
+        _AWAITING_ASSENT.search(body))  # the legislature is done with it: only the head of state's signature is left
     repealed = any(e.step == "repeal" and (e.date is None or e.date.iso is None or
                                            dates.period_start(e.date.iso) <= report_date) for e in happened)
     if effective is None and not explicit_none:

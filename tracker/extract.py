@@ -64,6 +64,13 @@ def _one_heading_kind(h: str) -> str:
     return "other"
 
 
+def _qualified_acronym(name: str) -> str | None:
+    """'SEC Ghana', 'Thai SEC': a body by its acronym and its country, the acronym."""
+    m = re.fullmatch(r"(?P<a>[A-Z][A-Za-z&]{1,9})\s+[A-Z][a-z]{2,}|[A-Z][a-z]{2,}\s+(?P<b>[A-Z][A-Za-z&]{1,9})", name.strip())
+    acronym = m and (m.group("a") or m.group("b"))
+    return acronym if acronym and is_acronym(acronym) and not BODY.search(name) else None
+
+
 def looks_like_entity(text: str, kind: str, entry: bool = False) -> bool:
     """Whether a heading or a bullet's name part is the name of one agency ('regulators') or
     instrument ('laws') rather than a title over them. An `entry` of a section of that kind (a
@@ -77,7 +84,7 @@ def looks_like_entity(text: str, kind: str, entry: bool = False) -> bool:
         return bool(INSTRUMENT_WORD.search(t) or IDENTIFIER.search(t)) and not re.fullmatch(
             r"(?:key |main |primary |other |relevant |core |applicable )?(?:laws?|legislation|acts|rules|"
             r"regulations|instruments|legal framework|framework)(?: and \w+)?", t, re.I)
-    if is_acronym(t.split(" (")[0]) or re.search(r"\([A-Z][A-Za-z&./-]{1,11}\)\s*$", t):
+    if is_acronym(t.split(" (")[0]) or re.search(r"\([A-Z][A-Za-z&./-]{1,11}\)\s*$", t) or _qualified_acronym(t):
         return True
     return bool(BODY.search(t)) and not re.fullmatch(
         r"(?:key |main |primary |other |relevant |regulatory |supervisory |competent |financial |national |"
@@ -131,6 +138,11 @@ _TOPIC = re.compile(r"\b(?:stablecoins?|tax\w*|aml|cft|anti-money|custody|consum
                     r"currency))\b", re.I)
 
 
+def _container(sec: Section) -> bool:
+    # (not a box of labelled key facts, which repeats the sections' facts)
+    return sum(heading_kind(c.heading) in CORE and c.style != "label" for c in sec.children) >= 2
+
+
 def classify(body: Body) -> list[_Node]:
     """Every section with the kind it is read as, in document order."""
     nodes: list[_Node] = []
@@ -138,7 +150,8 @@ def classify(body: Body) -> list[_Node]:
     def visit(sec: Section, parent: _Node | None) -> None:
         own = heading_kind(sec.heading)
         entity = False
-        narrative = bool(parent and (parent.narrative or parent.kind in NARRATIVE_KINDS))
+        # a title over the report's sections ("Malta online gambling at a glance") tells no story of its own
+        narrative = bool(parent and not _container(parent.section) and (parent.narrative or parent.kind in NARRATIVE_KINDS))
         pk = parent.kind if parent else None
         if pk in ("regulators", "laws") and own in ("other", pk, "stance") and looks_like_entity(sec.heading, pk) \
                 and _content_kind(sec) is None:
@@ -487,6 +500,12 @@ def _from_prose(paragraphs: list[str], kind: str, acronyms: dict[str, str]) -> l
         for sentence in sentences(para, marks=".!?"):
             clean = strip_markup(sentence)
             entry = paragraph_entry(sentence)
+            if entry is None and run_together and (dash := re.match(r"^(?P<name>[A-Z][^—–:;]{1,120}?)\s+[—–]\s+(?P<rest>\S.*)$",
+                                                                     clean)) and len(re.sub(
+                    r"\([^()]*\)", " ", dash.group("name")).split()) <= 8:
+                # entries run together, one whose name holds a lower-case word ("CARF implementation
+                # (amended … Act) — Already adopted …")
+                entry = dash.group("name"), dash.group("rest")
             if entry and looks_like_entity(entry[0], kind, entry=True) and not BOILERPLATE_HEADING.match(entry[0]):
                 # "Capital Markets Board (CMB) — Licenses CASPs.[1] Central Bank (CBRT) — …": entries run together
                 raws = _from_item(Item(f"{entry[0]}: {entry[1]}"), kind)
@@ -638,7 +657,8 @@ def _is_regulator_mention(m, acronyms: dict[str, str]) -> bool:
         if m.name.upper() in acronyms:
             return not INSTRUMENT_WORD.search(acronyms[m.name.upper()])
         return m.acronym is not None or m.name.upper() not in _TERMS
-    return bool(BODY.search(m.name)) or m.acronym is not None and bool(BODY.search(" ".join(m.aliases)))
+    return bool(BODY.search(m.name)) or (m.acronym is not None or _qualified_acronym(m.name) is not None) and bool(
+        BODY.search(" ".join(m.aliases)))  # "SEC Nigeria (Securities and Exchange Commission)"
 
 
 def _from_entity_section(node: _Node) -> list[_Raw]:
@@ -732,6 +752,8 @@ def regulators_of(nodes: list[_Node], acronyms: dict[str, str], full: str = "") 
     the full name ('BSP' is the Bangko Sentral ng Pilipinas)."""
     out = []
     for r in _raws(nodes, "regulators", acronyms):
+        if not r.acronym and (short := _qualified_acronym(r.name)):
+            r.name, r.aliases = short, (*r.aliases, r.name)
         if is_acronym(r.name) and r.name.upper() in acronyms and not r.acronym:
             r.name, r.acronym = acronyms[r.name.upper()], r.name
         elif is_acronym(r.name) and not r.acronym and full and (long_ := spelled_out(r.name, full)):
@@ -852,13 +874,16 @@ def _licensing_lines(nodes: list[_Node]) -> tuple[list[str], list[str]]:
     items: list[str] = []
     for n in chosen:
         sec = n.section
-        if sec.style == "label" or (n.parent is not None and n.parent.kind == "licensing"):
+        sub = n.parent is not None and n.parent.kind == "licensing"
+        prose = not sec.items and not sec.tables and len(sec.paragraphs) > 0 and n.kind == "licensing" and \
+            sum(len(sentences(p, marks=".;")) for p in sec.paragraphs) > 2
+        if sub or (sec.style == "label" and not prose):
             for p in sec.paragraphs:
                 (items if n.parent is not None and n.parent.kind == "licensing" else lead).append(
                     f"{sec.heading}: {p}" if n.parent is not None and n.parent.kind == "licensing" else p)
-        elif not sec.items and not sec.tables and len(sec.paragraphs) > 0 and n.kind == "licensing" and \
-                sum(len(sentences(p, marks=".;")) for p in sec.paragraphs) > 2:
-            # a licensing section in prose: its first sentence leads, each other sentence is a requirement
+        elif prose:
+            # a licensing section in prose (or one inline label's run of sentences): its first
+            # sentence leads, each other sentence is a requirement
             sents = [x for p in sec.paragraphs for x in sentences(p, marks=".")]
             lead.append(sents[0])
             items.extend(strip_markup(x) for x in sents[1:])

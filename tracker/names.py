@@ -57,7 +57,11 @@ def name_and_rest(item: str) -> tuple[str, str]:
     spaced dash outside parentheses, else the first clause."""
     text = re.sub(r"\*\*|__", "", item).strip()
     colon = _first_colon(text)
-    if colon is not None and colon < 160 and _name_only(re.sub(r"\((?:[^()]|\([^()]*\))*\)", " ", text[:colon])):
+    named = colon is not None and re.sub(r"\((?:[^()]|\([^()]*\))*\)", " ", text[:colon])
+    if colon is not None and colon < 160 and (_name_only(named) or (
+            # "Ủy ban Chứng khoán Nhà nước — State Securities Commission of Vietnam (SSC): …"
+            (two := re.fullmatch(r"[^–—]{3,}?\s+[–—]\s+(?P<b>[^–—]{3,})", named.strip()))
+            and _name_only(two.group("b")) and re.search(r"\([A-Z][\w&./-]{1,11}\)\s*$", text[:colon]))):
         # "Financial Intelligence Unit - India (FIU-IND): …": the colon ends the name, the dash is in it
         return text[:colon].strip(), text[colon + 1:].strip()
     depth = 0
@@ -125,9 +129,19 @@ def paragraph_entry(text: str) -> tuple[str, str] | None:
 def _name_only(text: str, acronym_follows: bool = False) -> bool:
     """Whether a piece of text is a bare name (no verb-like lower-case words)."""
     words = strip_markup(text).split()
+    subject = re.search(r"\b(?:No|Nr)\.?\s*\d[\d/.,]*(?:\s+of\s+(?:19|20)\d\d)?\s+(?:on|concerning|regarding)\s",
+                        strip_markup(text))
+    if subject and INSTRUMENT_WORD.search(strip_markup(text)[:subject.start()]):
+        # "Federal Decree-Law No. 10 of 2025 on AML/CFT and proliferation financing": a title's subject
+        words = strip_markup(text)[:subject.end()].split()
     lower = [w for w in words if w[:1].islower() and w.casefold() not in NAME_CONNECTORS
              and not INSTRUMENT_WORD.fullmatch(w.strip(",;"))]
     return 0 < len(words) <= 16 and len(lower) <= (2 if acronym_follows else 0)
+
+
+def _ascii_share(text: str) -> float:
+    letters = [c for c in text if c.isalpha()]
+    return sum(c.isascii() for c in letters) / len(letters) if letters else 0.0
 
 
 def split_name(raw: str) -> tuple[str, str | None, tuple[str, ...], str]:
@@ -181,6 +195,14 @@ def split_name(raw: str) -> tuple[str, str | None, tuple[str, ...], str]:
     if m and is_acronym(m.group(2)):
         main = m.group(1)
         acronym = acronym or m.group(2)
+    elif (two := re.fullmatch(r"(?P<a>[^–—]{3,}?)\s+[–—]\s+(?P<b>[^–—]{3,})", main)) and not is_acronym(two.group("b")):
+        # "Ủy ban Chứng khoán Nhà nước — State Securities Commission of Vietnam": a name in two
+        # languages; the one in the report's language (its body or instrument word) is the name
+        a, b = two.group("a").strip(), two.group("b").strip()
+        said = [x for x in (a, b) if BODY.search(x) or INSTRUMENT_WORD.search(x)]
+        if len(said) == 1 or (len(said) == 2 and _ascii_share(b) > _ascii_share(a)):
+            main = said[-1] if len(said) == 2 else said[0]
+            aliases.insert(0, a if main == b else b)
     if is_acronym(main) and aliases and not acronym:
         acronym, main = main, aliases.pop(0)
     elif is_acronym(main) and aliases and not is_acronym(aliases[0]):
@@ -376,7 +398,9 @@ def _names_in_run(text: str, run: list[tuple[int, int, str]], kind: str) -> list
             if m is None:
                 continue
             offset = text.find(part, start)
-            out.append(_mention(text, offset if offset >= 0 else start, m))
+            offset = offset if offset >= 0 else start
+            at = text.find(m, offset)  # the trimmed name may begin later than the run ("Thai SEC")
+            out.append(_mention(text, at if 0 <= at < offset + len(part) else offset, m))
     return out
 
 
@@ -411,6 +435,9 @@ def _trim(raw: str, kind: str) -> str | None:
                         r"(?:\s+(?:19|20)\d\d)?", name, re.I):
             return None
         return name
+    qualified = re.fullmatch(r"[A-Z][a-zà-ÿ]+\s+(?P<acr>[A-Z][A-Za-z&]{1,9})", raw)
+    if qualified and is_acronym(qualified.group("acr")) and not BODY.search(raw.split()[0]):
+        return qualified.group("acr")  # "the Thai SEC", "the Swiss FINMA": the body by its acronym
     if not BODY.search(raw) and not is_acronym(raw) and not re.fullmatch(r"[A-Z][a-zà-ÿ]+[A-Za-z]*(?:\s+\([A-Z]{2,8}\))?", raw):
         return None  # a single capitalised word may be a body's short name ("Banxico"): the caller checks
     if INSTRUMENT_HEAD.search(raw.split()[-1] if raw.split() else ""):

@@ -42,6 +42,10 @@ class StoredSnapshot:
     sha256: str
     source_name: str
     parser_version: int
+    lab: str | None = None
+    generator: str | None = None
+    model: str | None = None
+    unverified_facts: int | None = None
     data: dict | None = None
 
 
@@ -70,6 +74,16 @@ class StoredChange:
     evidence: str | None
     citations: list
     position: int
+    fingerprint: str | None = None
+    quotes: dict | None = None
+    suppressed_by: int | None = None
+    methodology: dict | None = None
+    citation_lost: bool = False
+    # the latest review decision (tracker.decisions.decision_of reads these), none when pending
+    review_state: str | None = None
+    review_by: str | None = None
+    review_at: dt.datetime | None = None
+    review_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +96,7 @@ class ChangeQuery:
     topic: str | None = None
     categories: tuple[str, ...] = ()
     include_immaterial: bool = False
+    review: str | None = None  # pending, confirmed or dismissed: only changes in that review state
 
 
 class Reader:
@@ -210,21 +225,55 @@ class Reader:
         sql += " ORDER BY changes.jurisdiction, changes.topic, changes.to_generated_at, changes.position"
         return sql, tuple(params)
 
+    def _decisions(self) -> dict[str, tuple]:
+        """The latest review decision of each fingerprint that has one: (state, by, at, reason)."""
+        sql = ('SELECT reviews.fingerprint, reviews.state, reviews."by", reviews."at", reviews.reason FROM reviews '
+               "JOIN (SELECT fingerprint, MAX(id) AS rid FROM reviews GROUP BY fingerprint) AS latest_review "
+               "ON reviews.id = latest_review.rid")
+        return {fp: (state, by, self._instant(at) if at is not None else None, reason)
+                for fp, state, by, at, reason in self._rows(sql)}
+
+    @staticmethod
+    def _in_state(decision: tuple | None, state: str | None) -> bool:
+        """Whether a change with this latest decision is in the review state asked for (as
+        tracker.review.with_state filters: pending is no decision at all)."""
+        if state is None:
+            return True
+        if state == "pending":
+            return decision is None
+        return decision is not None and decision[0] == state
+
     def change_documents(self, q) -> Iterator[str]:
         """The stored JSON object of each change a tracker.store.ChangeQuery selects, with its
-        change_id, in order."""
-        sql, params = self._change_filter(q, "SELECT changes.id, changes.doc")
-        for i, doc in self._rows(sql, params):
-            yield '{"change_id":%d,%s' % (i, doc[1:])
+        change_id and its latest review decision, in order."""
+        from tracker.decisions import Decision
+
+        decisions = self._decisions()
+        pending = '"review":' + json.dumps(Decision().to_dict(), ensure_ascii=False, separators=(",", ":"))
+        sql, params = self._change_filter(q, "SELECT changes.id, changes.fingerprint, changes.doc")
+        for i, fp, doc in self._rows(sql, params):
+            decision = decisions.get(fp)
+            if not self._in_state(decision, q.review):
+                continue
+            said = pending if decision is None else '"review":' + json.dumps(
+                Decision(*decision).to_dict(), ensure_ascii=False, separators=(",", ":"))
+            yield '{"change_id":%d,%s,%s}' % (i, doc[1:-1], said)
 
     def changes(self, q) -> Iterator[tuple[StoredChange, dt.datetime]]:
-        """Each change a query selects, with its older snapshot's instant, in order."""
+        """Each change a query selects, with its older snapshot's instant and its latest review
+        decision, in order."""
+        decisions = self._decisions()
         columns = ", ".join(f"changes.{c}" for c in CHANGE_COLUMNS)
         sql, params = self._change_filter(q, f"SELECT {columns}, older.generated_at", join_older=True)
-        booleans = {CHANGE_COLUMNS.index(c) for c in ("material", "confirmed", "omission", "refinement", "suspect")}
-        documents = {CHANGE_COLUMNS.index(c) for c in ("old", "new", "citations")}
+        booleans = {CHANGE_COLUMNS.index(c)
+                    for c in ("material", "confirmed", "omission", "refinement", "suspect", "citation_lost")}
+        documents = {CHANGE_COLUMNS.index(c) for c in ("old", "new", "citations", "quotes", "methodology")}
         at = CHANGE_COLUMNS.index("to_generated_at")
+        fingerprint = CHANGE_COLUMNS.index("fingerprint")
         for row in self._rows(sql, params):
+            decision = decisions.get(row[fingerprint])
+            if not self._in_state(decision, q.review):
+                continue
             values = list(row[:-1])
             values[at] = self._instant(values[at])
             if self.sqlite:
@@ -232,7 +281,7 @@ class Reader:
                     values[k] = None if values[k] is None else bool(values[k])
                 for k in documents:
                     values[k] = self._json(values[k])
-            yield StoredChange(*values), self._instant(row[-1])
+            yield StoredChange(*values, *(decision or ())), self._instant(row[-1])
 
     def sources_of(self, ids: set[int]) -> dict[int, list[str]]:
         """The numbered source URLs each of these snapshots listed."""

@@ -197,6 +197,7 @@ def name_similarity(a: Profile, b: Profile) -> float:
             fz = max(fuzz.token_sort_ratio(" ".join(sorted(va)), " ".join(sorted(vb))),
                      fuzz.ratio(sa, sb)) / 100
             best = max(best, contain, fz)
+    best = max(best, _lead_acronym(a, b), _lead_acronym(b, a))
     shared = a.acronyms & b.acronyms
     if shared:
         best = max(best, 0.96)
@@ -206,6 +207,22 @@ def name_similarity(a: Profile, b: Profile) -> float:
     for acr in b.acronyms:
         if any(_acronym_fits(acr, s) for s in a.strings):
             best = max(best, 0.9)
+    return best
+
+
+def _lead_acronym(a: Profile, b: Profile) -> float:
+    """'VASP Act' against 'Virtual Asset Service Providers Bill': a name that opens with an
+    acronym, read with the words the acronym abbreviates in the other name."""
+    lead, _, rest = a.display.partition(" ")
+    if not rest or not is_acronym(lead) or len(lead) < 3:
+        return 0.0
+    best = 0.0
+    for sb in b.strings:
+        words = sb.split()
+        for k in range(2, len(words)):
+            if _acronym_fits(lead, " ".join(words[:k])):
+                expanded = " ".join([*words[:k], *fold(rest).split()])
+                best = max(best, fuzz.token_sort_ratio(expanded, sb) / 100)
     return best
 
 

@@ -34,7 +34,15 @@ class ChangeView:
         """The CONTRACT's JSON object for one change, with the tracker's extra fields."""
         from tracker.changelog import change_document
 
-        return {**change_document(self.row, self.from_at), "change_id": self.row.id}
+        return {**change_document(self.row, self.from_at), "change_id": self.row.id,
+                "review": review_of(self.row).to_dict()}
+
+
+def review_of(row: Any):
+    """The latest review decision a stored change's row carries (pending when none)."""
+    from tracker.decisions import decision_of
+
+    return decision_of(row)
 
 
 # The CONTRACT's vocabularies as a person reads them (JSON keeps the CONTRACT's words).
@@ -95,6 +103,41 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Quoted:
+    """A report's sentence, unescaped, and the safe links of the sources it cites."""
+
+    text: str
+    links: tuple[str, ...] = ()
+
+
+def _quoted(side: object) -> Quoted | None:
+    if not isinstance(side, dict) or not side.get("text"):
+        return None
+    return Quoted(str(side["text"]), tuple(u for u in (safe_url(str(x)) for x in side.get("sources") or ()) if u))
+
+
+def _evidence(row: Any) -> dict:
+    quotes = getattr(row, "quotes", None)
+    if not isinstance(quotes, dict):
+        return {}
+    return dict(said_before=_quoted(quotes.get("old")), said_now=_quoted(quotes.get("new")))
+
+
+def _review_words(row: Any) -> str:
+    d = review_of(row)
+    if d.state == "pending":
+        return ""
+    said = f"{d.state} by {d.by}" + (f" on {d.at:%Y-%m-%d}" if d.at else "") + (f": {d.reason}" if d.reason else "")
+    rule = getattr(row, "suppressed_by", None)
+    return said + (f" (rule {rule})" if rule else "")
+
+
+def _methodology(row: Any) -> tuple[str, str] | None:
+    m = getattr(row, "methodology", None)
+    return (str(m.get("from")), str(m.get("to"))) if isinstance(m, dict) else None
+
+
+@dataclass(frozen=True)
 class Entry:
     """One item of a changelog as a person reads it: a stored change, or a rename (its name and
     acronym changes) as one. Values are already in words; every string is report text, unescaped."""
@@ -115,6 +158,10 @@ class Entry:
     note: str = ""
     citations: tuple[Citation, ...] = ()
     change_ids: tuple[int, ...] = ()
+    said_before: Quoted | None = None  # the older report's sentence stating the fact
+    said_now: Quoted | None = None  # the newer report's
+    review: str = ""  # the latest decision in words, '' while pending
+    methodology: tuple[str, str] | None = None  # the two generator models, when they differ
 
 
 # What no link of a report may hold: it could end an HTML attribute or a text line, or hide what
@@ -172,8 +219,12 @@ def note(c: Any) -> str:
         return "back after being left out of the previous report: an omission, not a new entry"
     if c.kind == "removed" and c.confirmed:
         return f"the report says: “{_short(c.evidence or '')}”"
+    if getattr(c, "suppressed_by", None):
+        return f"suppressed by rule {c.suppressed_by}"
     if c.kind == "removed" and c.confirmed is False:
         return "unconfirmed: the report does not say why it is gone"
+    if getattr(c, "citation_lost", False):
+        return "the newer report cites no source for it any more"
     return ""
 
 
@@ -195,7 +246,8 @@ def _entry(v: ChangeView, sources: dict[int, Sequence[str]] | None) -> Entry:
     c = v.row
     common = dict(jurisdiction=c.jurisdiction, topic=c.topic, from_at=v.from_at, to_at=c.to_generated_at,
                   category=c.category, kind=c.kind, material=c.material, refinement=c.refinement,
-                  note=note(c), citations=_citations([c], sources), change_ids=(c.id,))
+                  note=note(c), citations=_citations([c], sources), change_ids=(c.id,), review=_review_words(c),
+                  methodology=_methodology(c), **_evidence(c))
     if c.kind == "changed":
         field = None if c.field in (c.entity, "trading") else (c.field or "").replace("_", " ")
         return Entry(entity=c.entity, field=field, old=value_text(c.old, c.field), new=value_text(c.new, c.field),
@@ -222,7 +274,8 @@ def _rename(views: Sequence[ChangeView], sources: dict[int, Sequence[str]] | Non
                  entity=str(name.new) if material else name.entity, field="name", old=_named(old),
                  new=_named(new), material=material, renames=tuple(pairs),
                  note=f"the report says: “{_short(evidence)}”" if evidence else "",
-                 citations=_citations(rows, sources), change_ids=tuple(c.id for c in rows))
+                 citations=_citations(rows, sources), change_ids=tuple(c.id for c in rows), review=_review_words(name),
+                 methodology=_methodology(name), **_evidence(name))
 
 
 def entries(views: Sequence[ChangeView], sources: dict[int, Sequence[str]] | None = None) -> list[Entry]:
@@ -279,7 +332,22 @@ def _by_report(items: Sequence[Entry]):
                      for (to_at, from_at), pair in groupby(group, key=lambda e: (e.to_at, e.from_at))]
 
 
-def changes_text(views: Sequence[ChangeView], *, color: bool = False, width: int | None = None) -> str:
+def across(m: tuple[str, str] | None) -> str:
+    """'compared across a change of generator: A → B', or ''."""
+    return f"compared across a change of generator: {m[0]} → {m[1]}" if m else ""
+
+
+def evidence_lines(e: Entry) -> list[str]:
+    """The evidence of an item in words: what each report said, and its sources."""
+    out = []
+    for label, q in (("before", e.said_before), ("now", e.said_now)):
+        if q is not None:
+            out.append(f"{label}: “{q.text}”" + (f" ({', '.join(q.links)})" if q.links else ""))
+    return out
+
+
+def changes_text(views: Sequence[ChangeView], *, color: bool = False, width: int | None = None,
+                 evidence: bool = True) -> str:
     """The changelog for a terminal: by jurisdiction and topic, then by report date, each item
     wrapped to `width` with its continuation lines indented."""
     import textwrap
@@ -287,11 +355,11 @@ def changes_text(views: Sequence[ChangeView], *, color: bool = False, width: int
     def paint(s: str, k: str) -> str:
         return f"{_ANSI[k]}{s}{_ANSI['reset']}" if color else s
 
-    def wrap(text: str, indent: str, rest: str) -> list[str]:
+    def wrap(text: str, indent: str, rest: str, long_words: bool = False) -> list[str]:
         if not width:
             return [indent + text]
         return textwrap.wrap(text, width=width, initial_indent=indent, subsequent_indent=rest,
-                             break_long_words=False, break_on_hyphens=False) or [indent]
+                             break_long_words=long_words, break_on_hyphens=False) or [indent]
 
     if not views:
         return "No changes.\n"
@@ -299,7 +367,9 @@ def changes_text(views: Sequence[ChangeView], *, color: bool = False, width: int
     for j, t, pairs in _by_report(entries(views)):
         out.append(paint(f"{j} — {t}", "bold"))
         for to_at, from_at, items in pairs:
-            out.append(f"  {to_at:%Y-%m-%d} (since the report of {from_at:%Y-%m-%d})")
+            method = across(next((e.methodology for e in items if e.methodology), None))
+            out.append(f"  {to_at:%Y-%m-%d} (since the report of {from_at:%Y-%m-%d}" + (f"; {method}" if method else "")
+                       + ")")
             for e in items:
                 sign = _SIGN[e.kind]
                 lines = wrap(describe(e) + ("" if e.material else " [not material]"), f"    {sign} ", " " * 6)
@@ -309,6 +379,10 @@ def changes_text(views: Sequence[ChangeView], *, color: bool = False, width: int
                 out.extend(lines)
                 if e.note:
                     out.extend(paint(line, "dim") for line in wrap(e.note, " " * 6, " " * 8))
+                for said in (evidence_lines(e) if evidence else ()):
+                    out.extend(wrap(said, " " * 6, " " * 8, long_words=True))  # a source's URL may be wider
+                if e.review:
+                    out.extend(paint(line, "dim") for line in wrap(e.review, " " * 6, " " * 8))
         out.append("")
     return "\n".join(out).rstrip() + "\n"
 
@@ -322,20 +396,28 @@ def changes_markdown(views: Sequence[ChangeView]) -> str:
         out.append(f"## {_md(j)} — {_md(t)}\n")
         for to_at, from_at, items in pairs:
             out.append(f"### {to_at:%Y-%m-%d} (since {from_at:%Y-%m-%d})\n")
+            method = across(next((e.methodology for e in items if e.methodology), None))
+            if method:
+                out.append(f"_{_md(method)}_\n")
             for e in items:
                 flag = "" if e.material else " *(not material)*"
                 line = f"- **{e.kind}** {_md(describe(e, kind=False))}{flag}"
                 if e.note:
                     line += f" — _{_md(e.note)}_"
                 out.append(line)
+                for said in evidence_lines(e):
+                    out.append(f"  > {_md(said)}")
+                if e.review:
+                    out.append(f"  > _{_md(e.review)}_")
             out.append("")
     return "\n".join(out)
 
 
 def _md(text: str) -> str:
-    """Escape what markdown would read as markup or raw HTML."""
+    """Escape what markdown would read as markup or raw HTML (a line break too: a report's text
+    cannot start a heading or end a quote)."""
     out = []
-    for ch in text:
+    for ch in " ".join(text.split("\n")):
         if ch in "\\`*_{}[]()#+!|<>":
             out.append("\\" + ch if ch not in "<>" else {"<": "&lt;", ">": "&gt;"}[ch])
         else:
@@ -353,7 +435,7 @@ def environment():
     env = Environment(loader=FileSystemLoader(str(resource_dir("templates"))),
                       autoescape=select_autoescape(["html", "htm", "xml", "j2"], default_for_string=True),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(describe=describe, words=words)
+    env.globals.update(describe=describe, words=words, across=across, evidence_lines=evidence_lines)
     return env
 
 
@@ -377,7 +459,9 @@ def changes_html(views: Sequence[ChangeView], *, title: str, sources: dict[int, 
     Every piece of report text is escaped."""
     items = entries(views, sources)
     groups = [{"jurisdiction": j, "topic": t, "count": sum(len(es) for _, _, es in pairs),
-               "reports": [{"to_at": to_at, "from_at": from_at, "entries": es} for to_at, from_at, es in pairs]}
+               "reports": [{"to_at": to_at, "from_at": from_at, "entries": es,
+                            "methodology": next((e.methodology for e in es if e.methodology), None)}
+                           for to_at, from_at, es in pairs]}
               for j, t, pairs in _by_report(items)]
     return environment().get_template("changes.html").render(title=title, groups=groups, total=len(items))
 
@@ -388,6 +472,8 @@ def snapshot_dict(row: SnapshotRow) -> dict:
     return {"id": row.id, "jurisdiction": row.jurisdiction, "topic": row.topic,
             "generated_at": iso(row.generated_at), "sha256": row.sha256, "source_name": row.source_name,
             "parser_version": row.parser_version,
+            "provenance": {"lab": row.lab, "generator": row.generator, "model": row.model,
+                           "unverified_facts": row.unverified_facts},
             **{k: v for k, v in data.items() if k not in ("jurisdiction", "topic", "generated_at")}}
 
 
@@ -408,6 +494,12 @@ def snapshot_text(row: SnapshotRow) -> str:
     lines += ["", f"Licensing: {req}"]
     for r in lic.get("requirements", []):
         lines.append(f"  - {r}")
+    made = [f"lab {row.lab}" if getattr(row, "lab", None) else "", f"generator {row.generator}"
+            if getattr(row, "generator", None) else "", f"model {row.model}" if getattr(row, "model", None) else ""]
+    lines += ["", "Provenance: " + (", ".join(m for m in made if m) or "not stated")]
+    unverified = getattr(row, "unverified_facts", None)
+    if unverified is not None:
+        lines.append(f"{unverified} fact{'' if unverified == 1 else 's'} awaiting source verification")
     return "\n".join(lines) + "\n"
 
 

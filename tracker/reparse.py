@@ -12,11 +12,11 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from tracker.db import SnapshotRow
+from tracker.db import ChangeRow, SnapshotRow
 from tracker.errors import TrackerError
 from tracker.jurisdictions import jurisdiction_key
 from tracker.parse import PARSER_VERSION, parse_report
-from tracker.store import lock_timeline, parse_instant, recompute_timeline, topic_key
+from tracker.store import lock_timeline, parse_instant, provenance_of, recompute_timeline, topic_key
 
 # How many stored reports are read at once.
 _BATCH = 64
@@ -32,8 +32,9 @@ class Reparsed:
 
 
 def reparse_all(engine: Engine) -> Reparsed:
-    """Parse every raw report again; rewrite what differs and recompute the touched timelines, one
-    timeline per transaction (a snapshot moved to another timeline recomputes that one too)."""
+    """Parse every raw report again; rewrite what differs and recompute the touched timelines (and
+    those whose changes were stored without evidence), one timeline per transaction (a snapshot
+    moved to another timeline recomputes that one too)."""
     with Session(engine) as session:
         timelines = session.execute(select(SnapshotRow.jurisdiction_key, SnapshotRow.topic_key).distinct()
                                     .order_by(SnapshotRow.jurisdiction_key, SnapshotRow.topic_key)).all()
@@ -63,7 +64,8 @@ def reparse_timeline(session: Session, jkey: str, tkey: str) -> tuple[int, int, 
     changed = 0
     for start in range(0, len(ids), _BATCH):
         rows = session.execute(select(SnapshotRow.id, SnapshotRow.raw_text, SnapshotRow.source_name, SnapshotRow.data,
-                                      SnapshotRow.parser_version)
+                                      SnapshotRow.parser_version, SnapshotRow.lab, SnapshotRow.generator,
+                                      SnapshotRow.model, SnapshotRow.unverified_facts)
                                .where(SnapshotRow.id.in_(ids[start:start + _BATCH]))).all()
         stale = []
         for row in rows:
@@ -71,9 +73,10 @@ def reparse_timeline(session: Session, jkey: str, tkey: str) -> tuple[int, int, 
                 snap = parse_report(row.raw_text, name=row.source_name)
             except TrackerError:
                 continue  # a report this parser refuses keeps its old snapshot
+            provenance = provenance_of(snap)
             if snap.to_dict() == row.data:
-                if row.parser_version != PARSER_VERSION:
-                    stale.append(row.id)
+                if row.parser_version != PARSER_VERSION or any(getattr(row, k) != v for k, v in provenance.items()):
+                    stale.append((row.id, provenance))
                 continue
             changed += 1
             new_j, new_t = jurisdiction_key(snap.jurisdiction), topic_key(snap.topic)
@@ -81,7 +84,13 @@ def reparse_timeline(session: Session, jkey: str, tkey: str) -> tuple[int, int, 
             session.execute(update(snapshots).where(snapshots.c.id == row.id).values(
                 jurisdiction=snap.jurisdiction, topic=snap.topic, jurisdiction_key=new_j, topic_key=new_t,
                 data=snap.to_dict(), facts_sha256=snap.sha256(), generated_at=parse_instant(snap.generated_at),
-                parser_version=PARSER_VERSION))
-        if stale:
-            session.execute(update(snapshots).where(snapshots.c.id.in_(stale)).values(parser_version=PARSER_VERSION))
+                parser_version=PARSER_VERSION, **provenance))
+        for i, provenance in stale:  # the same facts: only the parser's version and the provenance
+            session.execute(update(snapshots).where(snapshots.c.id == i).values(parser_version=PARSER_VERSION,
+                                                                                 **provenance))
+    # changes stored before evidence was kept get it now
+    if session.execute(select(ChangeRow.id).join(SnapshotRow, ChangeRow.to_id == SnapshotRow.id)
+                       .where(SnapshotRow.jurisdiction_key == jkey, SnapshotRow.topic_key == tkey,
+                              ChangeRow.quotes.is_(None)).limit(1)).first() is not None:
+        touched.add((jkey, tkey))
     return len(ids), changed, touched

@@ -512,12 +512,18 @@ BODY_ACRONYM = re.compile(r"^\W*(?:the\s+)?[A-Z]{2,}\s+(?:has|have|had|now|no lo
                           r"abolished|lifted|ended|waived)\b")
 
 
+_DELISTED = re.compile(r"\b(?:removed|dropped|taken|struck)\s+(?:\w+\s+){0,3}(?:from|off)\s+(?:its|the|a)\s+"
+                       r"(?:[\w-]+\s+){0,3}list\b|\b(?:grey|gray|black)[- ]?list(?:ing|ed)?\b", re.I)
+
+
 @lru_cache(maxsize=256)  # one report's text is searched for every obligation of the report before it
 def _lifting_sentences(text: str) -> tuple[tuple[str, frozenset[str], re.Match | None], ...]:
-    """The sentences of a text that say something was lifted, each with its words and its leading acronym."""
+    """The sentences of a text that say something was lifted, each with its words and its leading acronym
+    (not "the FATF removed Nigeria from its list of …": a country taken off a list, no duty lifted)."""
     return tuple((sentence, _words(sentence), re.match(r"^\W*(?:the\s+)?([A-Z]{3,})\b", sentence))
                  for sentence in sentences(text, marks=".;")
-                 if LIFTED.search(sentence) or re.search(r"\bscrapped\b|\bremoved\b|\bdropped\b", sentence, re.I))
+                 if (LIFTED.search(sentence) or re.search(r"\bscrapped\b|\bremoved\b|\bdropped\b", sentence, re.I))
+                 and not _DELISTED.search(sentence))
 
 
 def lifted_in(ob: Obligation, text: str) -> str | None:

@@ -7,8 +7,9 @@ SCHEMA_HEAD = "0005"
 
 # The snapshots' columns that listings print (all but the parsed data and the raw text).
 SNAPSHOT_COLUMNS = ("id", "jurisdiction", "jurisdiction_key", "topic", "topic_key", "generated_at", "sha256",
-                    "source_name", "parser_version")
+                    "source_name", "parser_version", "lab", "generator", "model", "unverified_facts")
 # The changes' columns as renderers read them: all but the stored JSON document.
 CHANGE_COLUMNS = ("id", "from_id", "to_id", "to_generated_at", "jurisdiction", "topic", "category", "kind", "entity",
                   "entity_key", "field", "old", "new", "material", "confirmed", "omission", "refinement", "suspect",
-                  "evidence", "citations", "position")
+                  "evidence", "citations", "position", "fingerprint", "quotes", "suppressed_by", "methodology",
+                  "citation_lost")

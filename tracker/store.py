@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, insert, or_, select, text, true
 from sqlalchemy.orm import Session, aliased, undefer
 
-from tracker import changelog
+from tracker import changelog, review
 from tracker.changelog import change_document  # noqa: F401  (re-exported for readers)
 from tracker.db import ChangeRow, SnapshotRow, utcnow
 from tracker.errors import DuplicateSnapshot, NotFound
@@ -76,10 +76,17 @@ def store_snapshot(session: Session, snap: Snapshot, *, raw_text: str, sha256: s
     new_id = session.execute(insert(SnapshotRow.__table__).returning(SnapshotRow.id).values(
         jurisdiction=snap.jurisdiction, jurisdiction_key=jkey, topic=snap.topic, topic_key=tkey, generated_at=at,
         sha256=sha256, facts_sha256=snap.sha256(), parser_version=PARSER_VERSION, source_name=source_name[:500],
-        data=snap.to_dict(), raw_text=raw_text, ingested_at=utcnow())).scalar_one()
+        data=snap.to_dict(), raw_text=raw_text, ingested_at=utcnow(), **provenance_of(snap))).scalar_one()
     rows = changelog.after_insert(session, jkey, tkey, at, deliveries, fresh={new_id: snap})
     suspect = sorted({r["category"] for r in rows if r["suspect"] and new_id in (r["from_id"], r["to_id"])})
     return Stored(outcome, new_id, snap.jurisdiction, snap.topic, snap.generated_at, tuple(suspect))
+
+
+def provenance_of(snap: Snapshot) -> dict:
+    """A snapshot's provenance columns: lab, generator, model, facts awaiting verification."""
+    cut = lambda v: v[:200] if isinstance(v, str) else None
+    return {"lab": cut(snap.generator), "generator": cut(snap.source), "model": cut(snap.model),
+            "unverified_facts": snap.unverified_facts}
 
 
 def _normalised(text: str) -> str:
@@ -170,6 +177,7 @@ def _change_filter(session: Session, q: ChangeQuery, stmt):
         stmt = stmt.where(ChangeRow.category.in_(q.categories))
     if not q.include_immaterial:
         stmt = stmt.where(ChangeRow.material == true())  # = true, not IS TRUE: an index serves it
+    stmt = review.with_state(stmt, q.review)
     return stmt.order_by(ChangeRow.jurisdiction, ChangeRow.topic, ChangeRow.to_generated_at, ChangeRow.position)
 
 
@@ -201,9 +209,13 @@ def entity_changes(session: Session, jkey: str, tkey: str, entity_key: str) -> l
 
 
 def change_documents(session: Session, q: ChangeQuery) -> list[str]:
-    """The stored JSON object of each change the query selects, with its change_id, in order."""
+    """The stored JSON object of each change the query selects, with its change_id and its latest
+    review decision, in order."""
+    import json
+
     stmt = _change_filter(session, q, select(ChangeRow.id, ChangeRow.doc))
-    return ['{"change_id":%d,%s' % (i, doc[1:]) for i, doc in session.execute(stmt)]
+    return ['{"change_id":%d,%s,"review":%s}' % (row.id, row.doc[1:-1], json.dumps(
+        review.decision_of(row).to_dict(), ensure_ascii=False, separators=(",", ":"))) for row in session.execute(stmt)]
 
 
 def sources_of(session: Session, ids: set[int]) -> dict[int, list[str]]:

@@ -54,7 +54,7 @@ HEADING_KINDS: tuple[tuple[str, re.Pattern], ...] = (
                         r"\badopted\b|\bnot yet (?:applicable|in force)\b|\bin force\b|\bstatutory\b|"
                         r"\bdirectives?\b|\bdecrees\b|\bordinances\b", I)),
     ("stance", re.compile(r"\bstance\b|\bposition\b|\btrading\b|\btraded?\b|\bexchanges\b|\blegality\b|"
-                          r"\blegal status\b|\bis (?:it|crypto\w*|\w+) (?:legal|allowed|permitted|banned)\b|"
+                          r"\blegal status\b|\bpermissib(?:ility|le)\b|\bis (?:it|crypto\w*|\w+) (?:legal|allowed|permitted|banned)\b|"
                           r"\bcan (?:you|i|residents|people|investors) (?:trade|buy|use|own)\b|"
                           r"\bmarket access\b|\bpermitted activities\b|\bis trading\b|\ballowed\b|\blegal\?", I)),
 )
@@ -104,7 +104,8 @@ NAME_CONNECTORS = {"of", "the", "and", "for", "on", "in", "to", "against", "de",
 
 # Instrument numbers: "No. 7518", "Law 14,478/2022", "(EU) 2023/1114", "Cap. 571", "III-35/B.2", "S.O. 1072(E)".
 IDENTIFIER = re.compile(
-    r"\b(?:No|Nr|Nos|Number)\.?\s*(?P<no>\d[\d,.]*(?:\s*/\s*\d{2,4})?(?:\s+of\s+(?:19|20)\d\d)?)|"
+    r"\b(?:No|Nr|Nos|Number)\.?\s*(?P<no>\d[\d,.]*(?:\s*/\s*\d{2,4})?(?:\s+of\s+(?:19|20)\d\d)?|"
+    r"[IVXLC]{1,7}\s+of\s+(?:19|20)\d\d)|"
     r"\((?:EU|EC|EEC)\)\s*(?:No\.?\s*)?(?P<eu>\d{2,4}/\d{1,4})|"
     r"\bCap\.?\s*(?P<cap>\d{1,4}[A-Z]?)\b|"
     r"\b(?P<code>[IVX]{1,4}-\d{1,3}(?:/[A-Z](?:\.\d{1,2})?)?)(?![\w/])|"
@@ -230,7 +231,7 @@ RENAME = re.compile(
     r"\b(?:renam\w*|known until|formerly|previously (?:known|called|named)|now (?:called|known|named|"
     r"operat\w* as)|began operating as|rebrand\w*|changed its name|new name|name change|adopted the name|"
     r"successor|succeeded|replaced by|reconstituted as|reorgani[sz]ed (?:as|into)|restructured as|"
-    r"converted into|became|turned into|took over from|transformed into)\b", I)
+    r"converted into|became|turned into|took over from|transformed into|absorbed)\b", I)
 
 # --- stance ----------------------------------------------------------------------------------
 

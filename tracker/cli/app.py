@@ -10,7 +10,9 @@ from typer.core import TyperGroup
 
 from tracker.cli import ingest as ingest_cmds
 from tracker.cli import mail as mail_cmds
+from tracker.cli import publish as publish_cmds
 from tracker.cli import query as query_cmds
+from tracker.cli import review as review_cmds
 from tracker.cli.common import BUG, INTERRUPTED, REFUSED, DbOption, err
 
 
@@ -102,10 +104,14 @@ app.command("list")(query_cmds.list_)
 app.command("show")(query_cmds.show)
 app.command("diff")(query_cmds.diff)
 app.command("history")(query_cmds.history)
+app.command("upcoming")(publish_cmds.upcoming)
+app.command("site")(publish_cmds.site)
 app.command("digest")(mail_cmds.digest)
 app.command("subscribe")(mail_cmds.subscribe)
 app.command("unsubscribe")(mail_cmds.unsubscribe)
 app.command("subscribers")(mail_cmds.subscribers)
+app.add_typer(review_cmds.review_app, name="review")
+app.add_typer(review_cmds.rules_app, name="rules")
 
 
 def main() -> None:

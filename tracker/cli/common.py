@@ -60,6 +60,7 @@ class Format(str, Enum):
     markdown = "markdown"
     json = "json"
     html = "html"
+    csv = "csv"
 
 
 class ListFormat(str, Enum):
@@ -67,6 +68,14 @@ class ListFormat(str, Enum):
 
     text = "text"
     json = "json"
+
+
+class TableFormat(str, Enum):
+    """Output formats of a command whose rows also open in a spreadsheet."""
+
+    text = "text"
+    json = "json"
+    csv = "csv"
 
 
 def settings(ctx: typer.Context | None, db: str | None = None, **kw):

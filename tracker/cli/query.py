@@ -6,8 +6,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from tracker.cli.common import (CategoryOption, DbOption, Format, JurisdictionsOption, ListFormat, categories,
-                                color_wanted, complete_jurisdiction, engine, out, out_json, reader, text_width,
+from tracker.cli.common import (CategoryOption, DbOption, Format, JurisdictionsOption, ListFormat, TableFormat,
+                                categories, color_wanted, complete_jurisdiction, engine, out, out_json, reader,
+                                text_width,
                                 write_output)
 
 
@@ -15,12 +16,12 @@ def list_(
     ctx: typer.Context,
     jurisdiction: Annotated[Optional[str], typer.Argument(help="Only this jurisdiction (any of its names).",
                                                           autocompletion=complete_jurisdiction)] = None,
-    fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] = ListFormat.text,
+    fmt: Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")] = TableFormat.text,
     db: DbOption = None,
 ) -> None:
     """List the stored snapshots, by jurisdiction, topic and date.
 
-    Example: tracker list --format json
+    Example: tracker list --format csv > snapshots.csv
     """
     from tracker.reader import Unusual
 
@@ -39,14 +40,19 @@ def list_(
         _print_list(list_snapshots(s, jurisdiction), fmt)
 
 
-def _print_list(rows, fmt: ListFormat) -> None:
+def _print_list(rows, fmt: TableFormat) -> None:
     from tracker.instants import iso
     from tracker.render import dumps, snapshots_table
 
-    if fmt is ListFormat.json:
-        out_json(dumps({"snapshots": [{"id": r.id, "jurisdiction": r.jurisdiction, "topic": r.topic,
-                                       "generated_at": iso(r.generated_at), "sha256": r.sha256,
-                                       "source_name": r.source_name} for r in rows]}))
+    docs = [{"id": r.id, "jurisdiction": r.jurisdiction, "topic": r.topic, "generated_at": iso(r.generated_at),
+             "sha256": r.sha256, "source_name": r.source_name} for r in rows]
+    if fmt is TableFormat.json:
+        out_json(dumps({"snapshots": docs}))
+        return
+    if fmt is TableFormat.csv:
+        from tracker.spreadsheet import csv_text
+
+        out(csv_text(docs, ("id", "jurisdiction", "topic", "generated_at", "sha256", "source_name")))
         return
     if not rows:
         out("No snapshots yet: `tracker ingest REPORT...` adds some.\n")
@@ -94,6 +100,11 @@ def show(
         out(snapshot_text(row))
 
 
+# The CONTRACT's change keys, flattened: the CSV's first columns even when nothing changed.
+DIFF_COLUMNS = ("jurisdiction", "topic", "from_id", "from_generated_at", "to_id", "to_generated_at", "category",
+                "kind", "entity", "field", "old", "new", "material")
+
+
 def diff(
     ctx: typer.Context,
     since: Annotated[str, typer.Option("--since", help="Changes in reports generated on or after this ISO date "
@@ -104,21 +115,30 @@ def diff(
     topic: Annotated[Optional[str], typer.Option("--topic", help="Only this report topic.")] = None,
     category: CategoryOption = None,
     all_: Annotated[bool, typer.Option("--all", help="Include changes that are not material (wording, "
-                                                     "date precision, omissions).")] = False,
+                                                     "date precision, omissions, suppressed by a rule).")] = False,
+    review: Annotated[Optional[str], typer.Option("--review", help="Only changes in this review state: pending, "
+                                                                   "confirmed or dismissed.", show_default=False)] = None,
+    no_evidence: Annotated[bool, typer.Option("--no-evidence", help="Text: leave out what each report said.")] = False,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
     db: DbOption = None,
 ) -> None:
     """Print the changelog: every change between consecutive reports of a jurisdiction and topic.
 
-    Text is wrapped to the terminal's width (COLUMNS sets it elsewhere).
+    Text is wrapped to the terminal's width (COLUMNS sets it elsewhere); under each change, the
+    sentence of each report that states it (--no-evidence leaves them out). CSV has one row per
+    change, the JSON's keys as its header (from_generated_at, to_generated_at, …).
 
     Example: tracker diff --since 2026-01-01 -j Kazakhstan -j JP --category law --format markdown
     """
     from tracker.instants import parse_instant
     from tracker.reader import ChangeQuery, Unusual
+    state = None
+    if review is not None:
+        from tracker.review import check_state
 
-    q = ChangeQuery(since=parse_instant(since, option="--since"),
+        state = check_state(review)
+    q = ChangeQuery(review=state, since=parse_instant(since, option="--since"),
                     until=parse_instant(until, end_of_day=True, option="--until") if until else None,
                     jurisdictions=tuple(jurisdiction or ()), topic=topic, categories=categories(category),
                     include_immaterial=all_)
@@ -136,7 +156,7 @@ def diff(
                     out_json(part)
                 return
             _print_changes(lambda: lean.changes(q), lean.sources_of, fmt, since=since, output=output,
-                           documents=lambda: lean.change_documents(q), head=head)
+                           documents=lambda: lean.change_documents(q), head=head, evidence=not no_evidence)
             return
         except Unusual:
             pass
@@ -146,14 +166,21 @@ def diff(
 
     with Session(engine(ctx, db, read_only=True)) as s:
         _print_changes(lambda: query_changes(s, q), lambda ids: sources_of(s, ids), fmt, since=since, output=output,
-                       documents=lambda: change_documents(s, q), head=head)
+                       documents=lambda: change_documents(s, q), head=head, evidence=not no_evidence)
 
 
-def _print_changes(changes, sources_of, fmt: Format, *, since: str, output: Path | None, documents, head: dict) -> None:
+def _print_changes(changes, sources_of, fmt: Format, *, since: str, output: Path | None, documents, head: dict,
+                   evidence: bool = True) -> None:
     from tracker.render import ChangeView, changelog_json, changes_html, changes_markdown, changes_text
 
     if fmt is Format.json:
         text = changelog_json(head, documents())
+    elif fmt is Format.csv:
+        import json
+
+        from tracker.spreadsheet import csv_text
+
+        text = csv_text((json.loads(doc) for doc in documents()), DIFF_COLUMNS)
     else:
         views = [ChangeView(row, at) for row, at in changes()]
         if fmt is Format.markdown:
@@ -162,7 +189,8 @@ def _print_changes(changes, sources_of, fmt: Format, *, since: str, output: Path
             ids = {v.row.to_id for v in views} | {v.row.from_id for v in views}
             text = changes_html(views, title=f"Regulatory changes since {since}", sources=sources_of(ids))
         else:
-            text = changes_text(views, color=output is None and color_wanted(), width=text_width())
+            text = changes_text(views, color=output is None and color_wanted(), width=text_width(),
+                                evidence=evidence)
     if output is not None:
         write_output(output, text)
     elif fmt is Format.json:
