@@ -98,3 +98,14 @@ def test_labelled_fields_are_read_before_the_prose(fields, text, effective, stat
 def test_a_year_in_parentheses_after_the_name_is_its_date():
     assert law_facts("Digital Financial Assets Act", "Initial regulation of digital assets.", DAY,
                      parenthetical="2020").effective_date == "2020"
+
+
+@pytest.mark.parametrize("paren, text, phrase", [
+    ("PSA", "Crypto provisions effective April 1, 2017; created the registration regime.",
+     "Crypto provisions effective April 1, 2017"),
+    ("the former Bill No. 55", "inserted Article 56A into the Gaming Act; in force since July 2023.",
+     "in force since July 2023"),
+])
+def test_the_date_phrase_is_quoted_whole_whatever_clause_it_stands_in(paren, text, phrase):
+    facts = law_facts("Some Act", text, dt.date(2026, 1, 20), parenthetical=paren)
+    assert facts.date_text == phrase and facts.status == "in_force"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tracker import dates
 from tracker.dates import DateMention
@@ -178,6 +178,9 @@ def events(text: str, report_date: dt.date) -> list[Event]:
             if step == "commence" and date is None and SAME_DAY.search(clause[m.end():m.end() + 30]):
                 earlier = [e.date for e in out if e.date is not None]
                 date = earlier[-1] if earlier else None
+            if date is not None and date.start < len(clause) and clause[date.start:date.end] == date.text:
+                # the date where the whole text has it, as the step is
+                date = replace(date, start=offset + date.start, end=offset + date.end)
             out.append(Event(step, offset + m.start(), offset + m.end(), date, negated, future))
     return out
 
@@ -338,5 +341,7 @@ def _repeal_date_only(evs: list[Event], iso: str | None) -> bool:
 def _phrase(text: str, m: DateMention) -> str:
     """The words from the clause's cue to the end of the date, verbatim."""
     start = max(0, m.start - 40)
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1  # whole words
     head = re.split(r"[;.]\s|:\s|,\s", text[start:m.start])[-1]
     return (head + text[m.start:m.end]).strip()
