@@ -86,3 +86,21 @@ def test_the_read_commands_start_without_sqlalchemy_deepdiff_or_the_parser(histo
     modules = {line.split("|")[-1].strip() for line in r.stderr.splitlines() if line.startswith("import time:")}
     assert not {m for m in modules if m.split(".")[0] in ("sqlalchemy", "deepdiff", "scipy", "rich", "jinja2")
                 or m in ("tracker.parse", "tracker.compare", "tracker.db")}
+
+
+def test_the_reader_reads_review_decisions_and_filters_by_them_as_the_store_does(history):
+    from tracker import review
+
+    with Session(history) as s, s.begin():
+        ids = [row.id for row, _ in query_changes(s, ChangeQuery())][:4]
+        review.decide(s, ids[:2], "confirmed", by="ana", reason="checked")
+        review.decide(s, ids[1:3], "dismissed", by="bo", reason="wrong")  # the latest decision counts
+    for state in (None, "pending", "confirmed", "dismissed"):
+        q = ChangeQuery(review=state, include_immaterial=True)
+        with _reader(history) as reader, Session(history) as s:
+            assert list(reader.change_documents(q)) == change_documents(s, q)
+            columns = (*CHANGE_COLUMNS, "review_state", "review_by", "review_at", "review_reason")
+            mine = [({c: getattr(row, c) for c in columns}, at) for row, at in reader.changes(q)]
+            theirs = [({c: getattr(row, c) for c in columns}, at) for row, at in query_changes(s, q)]
+            assert mine == theirs
+            assert mine or state == "pending"
