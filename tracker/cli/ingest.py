@@ -1,8 +1,11 @@
 """Commands that write snapshots: ingest, reparse, db upgrade."""
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -68,15 +71,28 @@ def ingest(
     results = run(eng, sources, replace=replace, snapshots_dir=cfg.snapshots_dir, jobs=jobs or default_jobs())
     debug = bool(os.environ.get("TRACKER_DEBUG"))
     done = 0
+
+    def counted():
+        """Each result, counted before Ctrl-C can strike: a report stored is a report counted."""
+        nonlocal done
+        it = iter(results)
+        held = _Held()
+        while True:
+            with held():
+                r = next(it, None)
+                if r is not None:
+                    counts[r.outcome] += 1
+                    done += 1
+            if r is None:
+                return
+            yield r
     try:
         if sys.stderr.isatty() and len(sources) > 3 and not quiet:
             from rich.progress import Progress
 
             with Progress(transient=True) as bar:
                 task = bar.add_task("Ingesting", total=len(sources))
-                for r in results:
-                    counts[r.outcome] += 1
-                    done += 1
+                for r in counted():
                     if r.outcome == "error":
                         bar.console.print(one_line(f"Error: {r.message}"), markup=False, highlight=False)
                         if debug and r.bug is not None:
@@ -85,9 +101,7 @@ def ingest(
                         bar.console.print(one_line(f"Warning: {w}"), markup=False, highlight=False)
                     bar.advance(task)
         else:
-            for r in results:
-                counts[r.outcome] += 1
-                done += 1
+            for r in counted():
                 if r.outcome == "error":
                     err(f"Error: {r.message}")
                     if debug and r.bug is not None:
@@ -97,12 +111,40 @@ def ingest(
                 for w in r.warnings:
                     err(f"Warning: {w}")
     except KeyboardInterrupt:
+        if hasattr(results, "close"):
+            results.close()  # the workers stop
         err(f"Interrupted: {summary()}, {len(sources) - done} not started")
         raise typer.Exit(INTERRUPTED) from None
     if counts["error"] or not quiet:
         err(summary() + skipped)
     if counts["error"]:
         raise typer.Exit(REFUSED)
+
+
+class _Held:
+    """Ctrl-C held back while a report is stored and counted, and raised just after."""
+
+    def __init__(self) -> None:
+        self.inside = False
+        self.pending = False
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, self._on_sigint)
+
+    def _on_sigint(self, signum, frame) -> None:
+        if not self.inside:
+            raise KeyboardInterrupt
+        self.pending = True
+
+    @contextlib.contextmanager
+    def __call__(self):
+        self.inside = True
+        try:
+            yield
+        finally:
+            self.inside = False
+        if self.pending:
+            self.pending = False
+            raise KeyboardInterrupt
 
 
 def _traceback(exc: BaseException) -> None:
