@@ -18,7 +18,7 @@ from tracker.document import Body, Item, Section, Table, citations, flatten_item
 from tracker.events import law_facts
 from tracker.model import Law, Licensing, Regulator, Section as SectionRecord, Stance
 from tracker.names import (INSTRUMENT_WORD, Mention, find_mentions, is_acronym, name_and_rest, paragraph_entry,
-                           sentence_like, spelled_out, split_compound, split_name)
+                           qualified_acronym, sentence_like, spelled_out, split_compound, split_name)
 from tracker.vocabulary import (STRONG_INSTRUMENT, BODY, BOILERPLATE_HEADING, HEADING_KINDS, IDENTIFIER, INSTRUMENT_HEAD,
                                 LICENCE_REQUIRED, LIFTED, NARRATIVE_KINDS, NO_LICENCE, NOT_LEGAL, OBLIGATION,
                                 OFF_TOPIC_STANCE, PLAIN_LEGAL, REMOVAL, STANCE_NEGATED, STANCE_RULES, STANCE_UNCLEAR)
@@ -64,13 +64,6 @@ def _one_heading_kind(h: str) -> str:
     return "other"
 
 
-def _qualified_acronym(name: str) -> str | None:
-    """'SEC Ghana', 'Thai SEC': a body by its acronym and its country, the acronym."""
-    m = re.fullmatch(r"(?P<a>[A-Z][A-Za-z&]{1,9})\s+[A-Z][a-z]{2,}|[A-Z][a-z]{2,}\s+(?P<b>[A-Z][A-Za-z&]{1,9})", name.strip())
-    acronym = m and (m.group("a") or m.group("b"))
-    return acronym if acronym and is_acronym(acronym) and not BODY.search(name) else None
-
-
 def looks_like_entity(text: str, kind: str, entry: bool = False) -> bool:
     """Whether a heading or a bullet's name part is the name of one agency ('regulators') or
     instrument ('laws') rather than a title over them. An `entry` of a section of that kind (a
@@ -84,7 +77,7 @@ def looks_like_entity(text: str, kind: str, entry: bool = False) -> bool:
         return bool(INSTRUMENT_WORD.search(t) or IDENTIFIER.search(t)) and not re.fullmatch(
             r"(?:key |main |primary |other |relevant |core |applicable )?(?:laws?|legislation|acts|rules|"
             r"regulations|instruments|legal framework|framework)(?: and \w+)?", t, re.I)
-    if is_acronym(t.split(" (")[0]) or re.search(r"\([A-Z][A-Za-z&./-]{1,11}\)\s*$", t) or _qualified_acronym(t):
+    if is_acronym(t.split(" (")[0]) or re.search(r"\([A-Z][A-Za-z&./-]{1,11}\)\s*$", t) or qualified_acronym(t):
         return True
     return bool(BODY.search(t)) and not re.fullmatch(
         r"(?:key |main |primary |other |relevant |regulatory |supervisory |competent |financial |national |"
@@ -657,7 +650,7 @@ def _is_regulator_mention(m, acronyms: dict[str, str]) -> bool:
         if m.name.upper() in acronyms:
             return not INSTRUMENT_WORD.search(acronyms[m.name.upper()])
         return m.acronym is not None or m.name.upper() not in _TERMS
-    return bool(BODY.search(m.name)) or (m.acronym is not None or _qualified_acronym(m.name) is not None) and bool(
+    return bool(BODY.search(m.name)) or (m.acronym is not None or qualified_acronym(m.name) is not None) and bool(
         BODY.search(" ".join(m.aliases)))  # "SEC Nigeria (Securities and Exchange Commission)"
 
 
@@ -752,7 +745,7 @@ def regulators_of(nodes: list[_Node], acronyms: dict[str, str], full: str = "") 
     the full name ('BSP' is the Bangko Sentral ng Pilipinas)."""
     out = []
     for r in _raws(nodes, "regulators", acronyms):
-        if not r.acronym and (short := _qualified_acronym(r.name)):
+        if not r.acronym and (short := qualified_acronym(r.name)):
             r.name, r.aliases = short, (*r.aliases, r.name)
         if is_acronym(r.name) and r.name.upper() in acronyms and not r.acronym:
             r.name, r.acronym = acronyms[r.name.upper()], r.name

@@ -411,6 +411,14 @@ def _complete(seg: list[tuple[int, int, str]], kind: str) -> bool:
     return bool(BODY.search(words)) or any(is_acronym(t[2]) for t in seg)
 
 
+def qualified_acronym(name: str) -> str | None:
+    """'SEC Ghana', 'Thai SEC': a body by its acronym and its country, the acronym."""
+    m = re.fullmatch(r"(?P<a>[A-Z][A-Za-z&]{1,9})\s+[A-Z][a-z]{2,}|[A-Z][a-zà-ÿ]{2,}\s+(?P<b>[A-Z][A-Za-z&]{1,9})",
+                     name.strip())
+    acronym = m and (m.group("a") or m.group("b"))
+    return acronym if acronym and is_acronym(acronym) and not BODY.search(name) else None
+
+
 def _trim(raw: str, kind: str) -> str | None:
     """A run cut to the name of one agency or instrument, or None when it holds none."""
     raw = _POSSESSIVE.sub("", raw.strip())
@@ -435,9 +443,10 @@ def _trim(raw: str, kind: str) -> str | None:
                         r"(?:\s+(?:19|20)\d\d)?", name, re.I):
             return None
         return name
-    qualified = re.fullmatch(r"[A-Z][a-zà-ÿ]+\s+(?P<acr>[A-Z][A-Za-z&]{1,9})", raw)
-    if qualified and is_acronym(qualified.group("acr")) and not BODY.search(raw.split()[0]):
-        return qualified.group("acr")  # "the Thai SEC", "the Swiss FINMA": the body by its acronym
+    if (acr := qualified_acronym(raw)) and raw.endswith(acr):
+        # "the Thai SEC", "the Swiss FINMA": the body by its acronym ("SEC Nigeria (…)" keeps its
+        # parenthesis, the full name, by staying whole)
+        return acr
     if not BODY.search(raw) and not is_acronym(raw) and not re.fullmatch(r"[A-Z][a-zà-ÿ]+[A-Za-z]*(?:\s+\([A-Z]{2,8}\))?", raw):
         return None  # a single capitalised word may be a body's short name ("Banxico"): the caller checks
     if INSTRUMENT_HEAD.search(raw.split()[-1] if raw.split() else ""):
